@@ -1,0 +1,48 @@
+package executor
+
+import "time"
+
+// EventKind names what happened.
+type EventKind string
+
+// The events of an apply, in the order an image meets them.
+const (
+	EventStart     EventKind = "start"     // the image's generation began
+	EventSubmitted EventKind = "submitted" // the task was accepted; TaskID set
+	EventResumed   EventKind = "resumed"   // a task recorded by an earlier apply is awaited again
+	EventStatus    EventKind = "status"    // the task's status changed
+	EventDownload  EventKind = "download"  // the image is being fetched
+	EventDone      EventKind = "done"      // the image is written and recorded
+	EventFailed    EventKind = "failed"    // the image failed; Message says why
+	EventSkipped   EventKind = "skipped"   // not attempted: an upstream failed, or apply stopped
+	EventMoved     EventKind = "moved"     // the output moved to a new path
+	EventDeleted   EventKind = "deleted"   // the output was deleted and forgotten
+	EventWarning   EventKind = "warning"   // something the user must know; Message says what
+)
+
+// Event is one step of an apply.
+type Event struct {
+	Kind     EventKind
+	Addr     string
+	TaskID   string
+	Status   string
+	Message  string
+	Consumed float64
+	Elapsed  time.Duration // since the image started, on done and failed
+	Time     time.Time
+}
+
+// Failure is an image that did not land.
+type Failure struct {
+	Addr string
+	Err  error
+}
+
+// Summary closes an apply.
+type Summary struct {
+	Generated, Failed, Skipped, Moved, Deleted int
+	Consumed                                   float64
+	Duration                                   time.Duration
+	Failures                                   []Failure
+	Stopped                                    bool // interrupted or out of budget before the end
+}

@@ -1,0 +1,217 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/afero"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/provider"
+	"github.com/pixform/pixform/state"
+)
+
+// Defaults of Options.
+const (
+	DefaultParallelism   = 10
+	DefaultNotFoundGrace = 5 * time.Minute
+	DefaultMaxImageBytes = 64 << 20
+)
+
+// Options configure an apply.
+type Options struct {
+	Fs          afero.Fs
+	Dir         string // the spec directory; outputs are relative to it
+	Store       *state.Store
+	Providers   map[string]provider.Provider // by kind
+	Parallelism int                          // tasks in flight; DefaultParallelism when 0
+	// NotFoundGrace is how long after its submission a task that answers 404
+	// is taken as not visible yet rather than lost. A provider block's
+	// not_found_grace overrides it.
+	NotFoundGrace time.Duration
+	MaxImageBytes int64   // cap on one downloaded image
+	MaxCredits    float64 // stop submitting once this much was consumed; 0 means no cap
+	OnEvent       func(Event)
+	// PollFirst and PollMax bound polling: the first query waits about the
+	// typical task time learnt so far (PollFirst before anything is learnt);
+	// later ones back off up to PollMax.
+	PollFirst, PollMax time.Duration
+	Now                func() time.Time
+}
+
+type executor struct {
+	opts     Options
+	plan     *planner.Plan
+	pending  map[string]*state.Pending
+	priors   map[string]*state.Asset
+	tracker  *tracker
+	authErr  atomic.Pointer[error]
+	mu       sync.Mutex // guards consumed and emit ordering
+	consumed float64
+}
+
+// Apply carries out the plan: state renames of moved blocks, deletes and
+// file moves, then every generation in dependency order. It returns an
+// error only when it cannot go on at all (the state cannot be written);
+// failed images are in the Summary.
+func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) {
+	start := time.Now()
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = DefaultParallelism
+	}
+	if opts.NotFoundGrace <= 0 {
+		opts.NotFoundGrace = DefaultNotFoundGrace
+	}
+	if opts.MaxImageBytes <= 0 {
+		opts.MaxImageBytes = DefaultMaxImageBytes
+	}
+	if opts.PollFirst <= 0 {
+		opts.PollFirst = time.Second
+	}
+	if opts.PollMax <= 0 {
+		opts.PollMax = 10 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	st := opts.Store.State()
+	e := &executor{opts: opts, plan: p, pending: st.Pending, priors: st.Assets, tracker: newTracker(opts.PollFirst, opts.PollMax)}
+
+	var sum Summary
+	if err := opts.Store.SetFiles(p.Files); err != nil {
+		return sum, err
+	}
+	if err := e.fileChanges(&sum); err != nil {
+		return sum, err
+	}
+	err := e.generateAll(ctx, &sum)
+	sum.Consumed = e.consumed
+	sum.Duration = time.Since(start)
+	sort.Slice(sum.Failures, func(i, j int) bool { return sum.Failures[i].Addr < sum.Failures[j].Addr })
+	return sum, err
+}
+
+type outcome int
+
+const (
+	ok outcome = iota
+	failed
+	skipped
+)
+
+type result struct {
+	addr    string
+	outcome outcome
+	err     error
+}
+
+// generateAll runs the generations as a DAG: an image starts once everything
+// it depends on is done, independent images run in parallel up to the limit.
+func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
+	nodes := map[string]*planner.Change{}
+	for i := range e.plan.Changes {
+		if ch := &e.plan.Changes[i]; ch.Action.Generates() {
+			nodes[ch.Addr] = ch
+		}
+	}
+	waiting := map[string]int{}
+	dependents := map[string][]string{}
+	for addr, ch := range nodes {
+		for _, d := range ch.Asset.DependsOn {
+			if nodes[d] != nil {
+				waiting[addr]++
+				dependents[d] = append(dependents[d], addr)
+			}
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.opts.Parallelism)
+	results := make(chan result, len(nodes))
+	blocked := map[string]string{} // addr -> the upstream that did not land
+	launch := func(addr string) {
+		ch, why := nodes[addr], blocked[addr]
+		g.Go(func() error {
+			if why != "" {
+				results <- result{addr: addr, outcome: skipped, err: fmt.Errorf("skipped: %s did not land", why)}
+				return nil
+			}
+			results <- e.generate(gctx, ch)
+			return nil
+		})
+	}
+	var ready []string
+	for addr := range nodes {
+		if waiting[addr] == 0 {
+			ready = append(ready, addr)
+		}
+	}
+	sort.Strings(ready)
+	for _, addr := range ready {
+		launch(addr)
+	}
+	for done := 0; done < len(nodes); done++ {
+		r := <-results
+		e.tally(sum, r)
+		deps := dependents[r.addr]
+		sort.Strings(deps)
+		for _, d := range deps {
+			if r.outcome != ok && blocked[d] == "" {
+				blocked[d] = r.addr
+			}
+			if waiting[d]--; waiting[d] == 0 {
+				launch(d)
+			}
+		}
+	}
+	return g.Wait()
+}
+
+func (e *executor) tally(sum *Summary, r result) {
+	switch r.outcome {
+	case ok:
+		sum.Generated++
+	case failed:
+		sum.Failed++
+		sum.Failures = append(sum.Failures, Failure{Addr: r.addr, Err: r.err})
+		e.emit(Event{Kind: EventFailed, Addr: r.addr, Message: r.err.Error()})
+	case skipped:
+		sum.Skipped++
+		if errors.Is(r.err, context.Canceled) || errors.Is(r.err, errBudget) {
+			sum.Stopped = true
+		}
+		e.emit(Event{Kind: EventSkipped, Addr: r.addr, Message: r.err.Error()})
+	}
+}
+
+func (e *executor) emit(ev Event) {
+	if e.opts.OnEvent == nil {
+		return
+	}
+	if ev.Time.IsZero() {
+		ev.Time = e.opts.Now()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.opts.OnEvent(ev)
+}
+
+func (e *executor) addConsumed(c float64) {
+	e.mu.Lock()
+	e.consumed += c
+	e.mu.Unlock()
+}
+
+func (e *executor) overBudget() bool {
+	if e.opts.MaxCredits <= 0 {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.consumed >= e.opts.MaxCredits
+}

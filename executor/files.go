@@ -1,0 +1,98 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/state"
+)
+
+// fileChanges carries out what needs no generation: moved blocks rename
+// state entries, deletes remove unchanged outputs and forget them, moves
+// rename output files.
+func (e *executor) fileChanges(sum *Summary) error {
+	st := e.opts.Store
+	for i := range e.plan.Changes {
+		ch := &e.plan.Changes[i]
+		if ch.MovedFrom == "" {
+			continue
+		}
+		if _, ok := e.priors[ch.MovedFrom]; ok {
+			if err := st.Move(ch.MovedFrom, ch.Addr, ch.Prior.Output); err != nil {
+				return err
+			}
+			e.priors[ch.Addr] = e.priors[ch.MovedFrom]
+			delete(e.priors, ch.MovedFrom)
+		}
+		e.emit(Event{Kind: EventMoved, Addr: ch.Addr, Message: "state moved from " + ch.MovedFrom})
+	}
+	for i := range e.plan.Changes {
+		ch := &e.plan.Changes[i]
+		var err error
+		switch ch.Action {
+		case planner.Delete:
+			err = e.delete(ch, sum)
+		case planner.Move:
+			err = e.move(ch, sum)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *executor) delete(ch *planner.Change, sum *Summary) error {
+	full := e.path(ch.Prior.Output)
+	got, err := planner.HashFile(e.opts.Fs, full)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("delete %s: %w", ch.Addr, err)
+	case got != ch.Prior.SHA256:
+		e.emit(Event{Kind: EventWarning, Addr: ch.Addr, Message: fmt.Sprintf("%s was edited since it was generated: kept on disk, only forgotten", ch.Prior.Output)})
+	default:
+		if err := e.opts.Fs.Remove(full); err != nil {
+			return fmt.Errorf("delete %s: %w", ch.Prior.Output, err)
+		}
+	}
+	if err := e.opts.Store.Forget(ch.Addr); err != nil {
+		return err
+	}
+	sum.Deleted++
+	e.emit(Event{Kind: EventDeleted, Addr: ch.Addr, Message: ch.Prior.Output})
+	return nil
+}
+
+func (e *executor) move(ch *planner.Change, sum *Summary) error {
+	from, to := e.path(ch.Prior.Output), e.path(ch.Asset.Output)
+	if got, err := planner.HashFile(e.opts.Fs, to); err != nil || got != ch.Prior.SHA256 {
+		if err := e.opts.Fs.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return fmt.Errorf("move %s: %w", ch.Addr, err)
+		}
+		if err := e.opts.Fs.Rename(from, to); err != nil {
+			return fmt.Errorf("move %s to %s: %w", ch.Prior.Output, ch.Asset.Output, err)
+		}
+	}
+	rec := state.Asset{Addr: ch.Addr}
+	if prior := e.priors[ch.Addr]; prior != nil {
+		rec = *prior
+	} else { // known from the lockfile only
+		a := ch.Asset
+		rec = state.Asset{Addr: a.Addr, Fingerprint: ch.Prior.Fingerprint, SHA256: ch.Prior.SHA256, Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs}
+	}
+	rec.Output = ch.Asset.Output
+	if err := e.opts.Store.RecordDone(rec); err != nil {
+		return err
+	}
+	sum.Moved++
+	e.emit(Event{Kind: EventMoved, Addr: ch.Addr, Message: ch.Prior.Output + " -> " + ch.Asset.Output})
+	return nil
+}
+
+func (e *executor) path(rel string) string {
+	return filepath.Join(e.opts.Dir, filepath.FromSlash(rel))
+}

@@ -1,0 +1,56 @@
+package executor
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"mime"
+	"net/http"
+	"path"
+	"path/filepath"
+
+	"github.com/spf13/afero"
+
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/provider"
+	"github.com/pixform/pixform/spec"
+)
+
+// request builds the provider request of an asset and the inputs of its
+// fingerprint. Local reference files and upstream outputs are read now, so
+// an upstream regenerated in this apply counts with its new content.
+func (e *executor) request(a *spec.Asset) (provider.Request, map[string]string, error) {
+	req := provider.Request{
+		Model:       a.Model,
+		Prompt:      a.Prompt,
+		AspectRatio: a.AspectRatio,
+		ImageSize:   a.ImageSize,
+		CallbackURL: a.CallbackURL,
+	}
+	if n, ok := e.opts.Providers[a.Provider].(provider.Notifier); ok && req.CallbackURL == "" {
+		req.CallbackURL = n.CallbackURL()
+	}
+	ids := make([]string, 0, len(a.Refs))
+	for _, r := range a.Refs {
+		if r.Kind == spec.RefURL {
+			req.Images = append(req.Images, r.Value)
+			ids = append(ids, planner.RefID(r, ""))
+			continue
+		}
+		data, err := afero.ReadFile(e.opts.Fs, filepath.Join(e.opts.Dir, filepath.FromSlash(r.Value)))
+		if err != nil {
+			return req, nil, fmt.Errorf("read reference image %s: %w", r.Value, err)
+		}
+		sum := sha256.Sum256(data)
+		ids = append(ids, planner.RefID(r, "sha256:"+hex.EncodeToString(sum[:])))
+		req.Images = append(req.Images, provider.DataURI(mimeType(r.Value, data), data))
+	}
+	return req, planner.Inputs(a, ids), nil
+}
+
+func mimeType(name string, data []byte) string {
+	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+		return t
+	}
+	return http.DetectContentType(data)
+}

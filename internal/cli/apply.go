@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pixform/pixform/executor"
+	"github.com/pixform/pixform/state"
+)
+
+func runApply(e *env, args []string) int {
+	fs := newFlags(e, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [plan flags]")
+	var pf planFlags
+	pf.register(fs)
+	autoApprove := fs.Bool("auto-approve", false, "apply without asking")
+	parallelism := fs.Int("parallelism", executor.DefaultParallelism, "how many generation tasks may be in flight at once")
+	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for another apply to release the state lock")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if *parallelism < 1 {
+		return e.errorf("-parallelism=%d: it must be at least 1.", *parallelism)
+	}
+	sp, ok := e.loadSpec(pf.varFlags)
+	if !ok {
+		return ExitError
+	}
+	opts, ok := pf.options(e)
+	if !ok {
+		return ExitError
+	}
+	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: *lockTimeout})
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	defer func() {
+		if store != nil {
+			if err := store.Close(); err != nil {
+				e.errorf("%v", err)
+			}
+		}
+	}()
+	if h := store.TookOver(); h != nil {
+		fmt.Fprintf(e.stderr, "Note: the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over.\n",
+			h.PID, h.Host, h.Started.Format(time.RFC3339))
+	}
+	st := store.State()
+	p, ok := e.makePlan(sp, st, opts)
+	if !ok {
+		return ExitError
+	}
+	e.renderPlan(p, st)
+	if !p.HasChanges() {
+		return ExitOK
+	}
+	if !*autoApprove && !e.confirm() {
+		fmt.Fprintln(e.stdout, "\nApply cancelled: nothing was generated.")
+		return ExitError
+	}
+	providers, err := e.providers(sp, p)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	defer closeProviders(providers)
+	printer := newEventPrinter(e)
+	sum, err := executor.Apply(e.ctx, p, executor.Options{
+		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers,
+		Parallelism: *parallelism, OnEvent: printer.event,
+	})
+	cerr := store.Close()
+	store = nil
+	printer.summary(sum)
+	switch {
+	case err != nil:
+		return e.errorf("%v", err)
+	case cerr != nil:
+		return e.errorf("%v", cerr)
+	case sum.Failed > 0 || sum.Stopped || e.ctx.Err() != nil:
+		return ExitError
+	}
+	return ExitOK
+}
+
+// confirm asks whether to go on; only "yes" does.
+func (e *env) confirm() bool {
+	fmt.Fprint(e.stdout, "\nDo you want to generate these images?\n  pixform will spend credits on what is shown above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	return strings.TrimSpace(line) == "yes"
+}

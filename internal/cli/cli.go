@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/afero"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitError   = 1
+	ExitChanges = 2 // plan -detailed-exitcode: there are changes
+)
+
+// env is what every command gets: where it runs and how it talks.
+type env struct {
+	ctx     context.Context
+	fs      afero.Fs
+	dir     string // the spec directory, absolute
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	noColor bool
+	getenv  func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"apply", "Generate the images the plan calls for", runApply},
+		{"plan", "Show which images would be generated, moved or deleted", runPlan},
+		{"show", "Show the current state", runShow},
+		{"validate", "Check the spec without touching the network", runValidate},
+	}
+}
+
+// Run runs pixform with the given arguments and returns its exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("pixform", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	chdir := global.String("chdir", ".", "run in `DIR` instead of the current directory")
+	noColor := global.Bool("no-color", false, "print no color codes")
+	global.Usage = func() { usage(stderr) }
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitError
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		usage(stderr)
+		return ExitError
+	}
+	dir, err := filepath.Abs(*chdir)
+	if err == nil {
+		_, err = os.Stat(dir)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "Error: -chdir=%s: %v\n", *chdir, err)
+		return ExitError
+	}
+	e := &env{
+		ctx: ctx, fs: afero.NewOsFs(), dir: dir,
+		stdin: stdin, stdout: stdout, stderr: stderr,
+		noColor: *noColor || os.Getenv("NO_COLOR") != "",
+		getenv:  os.Getenv,
+	}
+	name := rest[0]
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(e, rest[1:])
+		}
+	}
+	if name == "help" || name == "-h" || name == "--help" {
+		usage(stdout)
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "Error: unknown command %q.\n\n", name)
+	usage(stderr)
+	return ExitError
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: pixform [-chdir=DIR] [-no-color] COMMAND [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	cmds := commands()
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'pixform COMMAND -h' for a command's flags.")
+}
+
+// newFlags returns a flag set for a command that reports errors to stderr.
+func newFlags(e *env, name, usageLine string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: pixform %s\n\nFlags:\n", usageLine)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses a command's flags; it returns false (and the exit code)
+// when the command must not run.
+func parse(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK, false
+		}
+		return ExitError, false
+	}
+	return 0, true
+}
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func (e *env) errorf(format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "Error: "+format+"\n", args...)
+	return ExitError
+}

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/term"
+
+	"github.com/pixform/pixform/spec"
+)
+
+// varFlags are the flags that give variables values.
+type varFlags struct {
+	vars     multi
+	varFiles multi
+}
+
+func (v *varFlags) register(fs *flag.FlagSet) {
+	fs.Var(&v.vars, "var", "set a variable: `NAME=VALUE` (repeatable)")
+	fs.Var(&v.varFiles, "var-file", "read variable values from an HCL `FILE` (repeatable)")
+}
+
+// loadSpec loads the spec, prints its diagnostics, and reports whether it
+// is usable (no errors).
+func (e *env) loadSpec(v varFlags) (*spec.Spec, bool) {
+	sp, diags := spec.Load(e.fs, e.dir, spec.LoadOptions{Vars: v.vars, VarFiles: v.varFiles, Env: e.getenv})
+	e.printDiags(sp, diags)
+	if diags.HasErrors() {
+		return sp, false
+	}
+	if len(sp.Assets) == 0 && len(sp.Files) == 0 {
+		fmt.Fprintf(e.stderr, "Error: no *.pix.hcl files in %s.\n\nRun 'pixform init' to start a spec here, or use -chdir=DIR to point at one.\n", e.dir)
+		return sp, false
+	}
+	return sp, true
+}
+
+// printDiags prints diagnostics with their source lines.
+func (e *env) printDiags(sp *spec.Spec, diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	var files map[string]*hcl.File
+	if sp != nil {
+		files = sp.Files
+	}
+	width := 0
+	if f, ok := e.stderr.(interface{ Fd() uintptr }); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			width = w
+		}
+	}
+	wr := hcl.NewDiagnosticTextWriter(e.stderr, files, uint(width), !e.noColor && e.isTerminal(e.stderr))
+	wr.WriteDiagnostics(diags)
+}

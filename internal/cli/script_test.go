@@ -1,0 +1,124 @@
+package cli_test
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/png"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pixform/pixform/internal/cli"
+	"github.com/pixform/pixform/internal/fakeapi"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"pixform": func() { os.Exit(cli.Main()) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar: the CLI exactly as a user types it.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: false,
+		Setup: func(env *testscript.Env) error {
+			h := &fakeHolder{}
+			env.Values["fake"] = h
+			env.Defer(func() {
+				if h.srv != nil {
+					h.srv.Close()
+				}
+			})
+			env.Setenv("DEFAPI_API_KEY", "")
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fakeapi": cmdFakeAPI,
+			"isimage": cmdIsImage,
+		},
+	})
+}
+
+type fakeHolder struct{ srv *fakeapi.Server }
+
+// cmdFakeAPI drives the fake API of the script:
+//
+//	fakeapi start [lag=DUR] [latency=DUR]   start it; sets DEFAPI_BASE_URL and DEFAPI_API_KEY
+//	fakeapi submits PROMPT N                 assert PROMPT was submitted N times
+//	fakeapi submissions N                    assert N submissions in all
+//	fakeapi fail PROMPT REASON               tasks with PROMPT end failed
+//	fakeapi text PROMPT TEXT                 tasks with PROMPT answer in words
+//	fakeapi fault OP KIND STATUS TIMES       inject a fault (see fakeapi.Fault)
+func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
+	h := ts.Value("fake").(*fakeHolder)
+	if len(args) == 0 {
+		ts.Fatalf("usage: fakeapi start|submits|submissions|fail|text|fault ...")
+	}
+	if args[0] != "start" && h.srv == nil {
+		ts.Fatalf("fakeapi %s: the fake API is not started", args[0])
+	}
+	switch args[0] {
+	case "start":
+		var opts fakeapi.Options
+		for _, kv := range args[1:] {
+			k, v, _ := bytes.Cut([]byte(kv), []byte("="))
+			d, err := time.ParseDuration(string(v))
+			ts.Check(err)
+			switch string(k) {
+			case "lag":
+				opts.RegistrationLag = d
+			case "latency":
+				opts.TaskLatency = d
+			default:
+				ts.Fatalf("fakeapi start: unknown option %s", k)
+			}
+		}
+		h.srv = fakeapi.New(opts)
+		ts.Setenv("DEFAPI_BASE_URL", h.srv.URL)
+		ts.Setenv("DEFAPI_API_KEY", h.srv.Key())
+	case "submits":
+		want, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		if got := h.srv.SubmitCount(args[1]); (got == want) == neg {
+			ts.Fatalf("prompt %q submitted %d times, want %d", args[1], got, want)
+		}
+	case "submissions":
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		if got := len(h.srv.Submissions()); (got == want) == neg {
+			ts.Fatalf("%d submissions, want %d", got, want)
+		}
+	case "fail":
+		h.srv.FailPrompt(args[1], args[2])
+	case "text":
+		h.srv.TextPrompt(args[1], args[2])
+	case "fault":
+		status, err := strconv.Atoi(args[3])
+		ts.Check(err)
+		times, err := strconv.Atoi(args[4])
+		ts.Check(err)
+		h.srv.Inject(fakeapi.Fault{Op: args[1], Kind: args[2], Status: status, Times: times})
+	default:
+		ts.Fatalf("fakeapi: unknown subcommand %s", args[0])
+	}
+}
+
+// cmdIsImage asserts that each file decodes as a PNG.
+func cmdIsImage(ts *testscript.TestScript, neg bool, args []string) {
+	for _, name := range args {
+		data, err := os.ReadFile(ts.MkAbs(name))
+		ts.Check(err)
+		_, format, err := image.Decode(bytes.NewReader(data))
+		ok := err == nil && format == "png"
+		if ok == neg {
+			ts.Fatalf("%s: decodes as PNG = %v, want %v (%v)", name, ok, !neg, fmt.Sprint(err))
+		}
+	}
+}

@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pixform/pixform/state"
+)
+
+func runShow(e *env, args []string) int {
+	fs := newFlags(e, "show", "show")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	st, err := state.Load(e.fs, e.dir)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	if len(st.Assets) == 0 && len(st.Pending) == 0 {
+		fmt.Fprintln(e.stdout, "The state is empty: no image was generated here yet. Run 'pixform apply'.")
+		return ExitOK
+	}
+	addrs := make([]string, 0, len(st.Assets))
+	for addr := range st.Assets {
+		addrs = append(addrs, addr)
+	}
+	sort.Strings(addrs)
+	for _, addr := range addrs {
+		a := st.Assets[addr]
+		fmt.Fprintf(e.stdout, "# %s\n", addr)
+		fmt.Fprintf(e.stdout, "  output       = %q\n  sha256       = %q\n  model        = %q\n  prompt       = %q\n", a.Output, a.SHA256, a.Model, a.Prompt)
+		if a.TaskID != "" {
+			fmt.Fprintf(e.stdout, "  task_id      = %q\n  consumed     = %.2f\n", a.TaskID, a.Consumed)
+		}
+		if !a.GeneratedAt.IsZero() {
+			fmt.Fprintf(e.stdout, "  generated_at = %q\n", a.GeneratedAt.Format("2006-01-02T15:04:05Z07:00"))
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	e.pendingNote(st)
+	return ExitOK
+}

@@ -1,0 +1,130 @@
+package planner
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pixform/pixform/spec"
+)
+
+// RefID is the identity of a reference image inside a fingerprint: a URL as
+// written, a local file or another asset by the sha256 of its content.
+func RefID(r spec.Ref, sha string) string {
+	switch r.Kind {
+	case spec.RefFile:
+		return "file:" + sha
+	case spec.RefAsset:
+		return "asset:" + sha
+	default:
+		return "url:" + r.Value
+	}
+}
+
+// Inputs names everything that shapes an asset's pixels: provider kind,
+// model, prompt, generation parameters and the identity of each reference.
+// Not the output path, not base_url, not callback_url.
+func Inputs(a *spec.Asset, refIDs []string) map[string]string {
+	in := map[string]string{
+		"provider": a.Provider,
+		"model":    a.Model,
+		"prompt":   a.Prompt,
+	}
+	if a.AspectRatio != "" {
+		in["aspect_ratio"] = a.AspectRatio
+	}
+	if a.ImageSize != "" {
+		in["image_size"] = a.ImageSize
+	}
+	for i, id := range refIDs {
+		in[fmt.Sprintf("images[%d]", i)] = id
+	}
+	return in
+}
+
+// IgnoreChanges replaces the inputs named by the asset's
+// lifecycle.ignore_changes with the prior ones, so that a change there does
+// not regenerate the image.
+func IgnoreChanges(a *spec.Asset, in, prior map[string]string) map[string]string {
+	if len(a.IgnoreChanges) == 0 || prior == nil {
+		return in
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = v
+	}
+	for _, attr := range a.IgnoreChanges {
+		for k := range unionKeys(in, prior) {
+			if k != attr && !(attr == "images" && strings.HasPrefix(k, "images[")) {
+				continue
+			}
+			if v, ok := prior[k]; ok {
+				out[k] = v
+			} else {
+				delete(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// Fingerprint hashes inputs canonically.
+func Fingerprint(in map[string]string) string {
+	b, err := json.Marshal(in) // map keys are sorted
+	if err != nil {
+		panic(err) // a map of strings always marshals
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// changedInputs explains how two input sets differ, one reason each.
+func changedInputs(prior, now map[string]string) []string {
+	var keys []string
+	for k := range unionKeys(prior, now) {
+		if prior[k] != now[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var reasons []string
+	for _, k := range keys {
+		before, had := prior[k]
+		after, has := now[k]
+		switch {
+		case k == "prompt":
+			reasons = append(reasons, "prompt changed")
+		case !had:
+			reasons = append(reasons, fmt.Sprintf("%s added: %s", k, short(after)))
+		case !has:
+			reasons = append(reasons, fmt.Sprintf("%s removed (was %s)", k, short(before)))
+		default:
+			reasons = append(reasons, fmt.Sprintf("%s changed: %s -> %s", k, short(before), short(after)))
+		}
+	}
+	return reasons
+}
+
+func short(s string) string {
+	if strings.HasPrefix(s, "file:sha256:") || strings.HasPrefix(s, "asset:sha256:") {
+		i := strings.Index(s, "sha256:") + len("sha256:")
+		if len(s) > i+12 {
+			return s[:i+12] + "…"
+		}
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func unionKeys(a, b map[string]string) map[string]bool {
+	u := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		u[k] = true
+	}
+	for k := range b {
+		u[k] = true
+	}
+	return u
+}

@@ -1,0 +1,263 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/afero"
+
+	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/state"
+)
+
+// Options narrow or force a plan.
+type Options struct {
+	Targets []string // canonical addresses (instances or whole blocks): plan only these and what they depend on
+	Replace []string // canonical instance addresses to regenerate anyway
+}
+
+type planner struct {
+	sp      *spec.Spec
+	st      *state.State
+	lock    map[string]state.LockImage
+	hasher  *Hasher
+	opts    Options
+	changes map[string]*Change
+	diags   hcl.Diagnostics
+	plan    *Plan
+}
+
+// Make plans the spec against the state, the lockfile and the files under
+// the spec directory. It reads no network. Errors are diagnostics naming the
+// image and its source range.
+func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts Options) (*Plan, hcl.Diagnostics) {
+	if st == nil {
+		st = state.New()
+	}
+	p := &planner{
+		sp:      sp,
+		st:      st,
+		lock:    map[string]state.LockImage{},
+		hasher:  NewHasher(fsys, sp.Dir, st.Files),
+		opts:    opts,
+		changes: map[string]*Change{},
+		plan: &Plan{
+			Version:   FormatVersion,
+			Lineage:   st.Lineage,
+			Serial:    st.Serial,
+			RefHashes: map[string]string{},
+			Providers: sp.Providers,
+		},
+	}
+	if lock != nil {
+		for _, li := range lock.Images {
+			p.lock[li.Addr] = li
+		}
+	}
+	selected, diags := p.selection()
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	for _, a := range topoOrder(sp.Assets) {
+		if selected != nil && !selected[a.Addr] {
+			continue
+		}
+		p.changes[a.Addr] = p.decide(a)
+	}
+	p.deletes(selected)
+	for _, ch := range p.changes {
+		p.plan.Changes = append(p.plan.Changes, *ch)
+	}
+	sort.Slice(p.plan.Changes, func(i, j int) bool { return p.plan.Changes[i].Addr < p.plan.Changes[j].Addr })
+	for _, ch := range p.plan.Changes {
+		p.plan.Cost += ch.Cost
+	}
+	p.plan.Files = p.hasher.Files
+	if p.diags.HasErrors() {
+		return nil, p.diags
+	}
+	return p.plan, p.diags
+}
+
+// prior finds what was recorded for addr, following moved blocks.
+func (p *planner) prior(addr string) (*Prior, string) {
+	if pr := p.recorded(addr); pr != nil {
+		return pr, ""
+	}
+	for _, m := range p.sp.Moved {
+		if m.To != addr {
+			continue
+		}
+		if pr := p.recorded(m.From); pr != nil {
+			return pr, m.From
+		}
+	}
+	return nil, ""
+}
+
+func (p *planner) recorded(addr string) *Prior {
+	if a, ok := p.st.Assets[addr]; ok {
+		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs}
+	}
+	if li, ok := p.lock[addr]; ok {
+		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true}
+	}
+	return nil
+}
+
+// decide plans one asset; its upstream assets were decided before it.
+func (p *planner) decide(a *spec.Asset) *Change {
+	ch := &Change{Addr: a.Addr, Asset: a, Action: NoOp}
+	ch.Prior, ch.MovedFrom = p.prior(a.Addr)
+	ids, upstream := p.refIDs(a)
+	if upstream == "" {
+		in := Inputs(a, ids)
+		if ch.Prior != nil {
+			in = IgnoreChanges(a, in, ch.Prior.Inputs)
+		}
+		ch.Inputs, ch.Fingerprint = in, Fingerprint(in)
+	}
+	if ch.MovedFrom != "" {
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("moved from %s", ch.MovedFrom))
+	}
+	sum, exists, err := p.hasher.Hash(a.Output)
+	if err != nil {
+		p.errorf(a, "Cannot read output", "Reading the output of %s failed: %s.", a.Addr, err)
+	}
+	pr := ch.Prior
+	switch {
+	case pr == nil:
+		ch.Action = Create
+		ch.Reasons = append(ch.Reasons, "not in state or lockfile")
+	case contains(p.opts.Replace, a.Addr):
+		ch.Action = Replace
+		ch.Reasons = append(ch.Reasons, "replacement requested with -replace")
+	case upstream != "":
+		ch.Action = Replace
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("%s it references will be regenerated: fingerprint known after apply", upstream))
+	case ch.Fingerprint != pr.Fingerprint:
+		ch.Action = Replace
+		if pr.Inputs == nil {
+			ch.Reasons = append(ch.Reasons, "inputs differ from the fingerprint in the lockfile")
+		} else {
+			ch.Reasons = append(ch.Reasons, changedInputs(pr.Inputs, ch.Inputs)...)
+		}
+	case pr.Output != a.Output:
+		p.decideMove(ch, a, exists, sum)
+	case !exists:
+		ch.Action = Create
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s is missing", a.Output))
+	case sum != pr.SHA256:
+		ch.Drift = true
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s was edited by hand: kept; use -replace=%s to regenerate", a.Output, a.Addr))
+	}
+	if ch.Action.Generates() {
+		if a.PreventRegenerate && pr != nil {
+			p.errorf(a, "Regeneration prevented",
+				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
+				a.Addr, joinReasons(ch.Reasons))
+		}
+		ch.Cost = p.estimate(a)
+	}
+	return ch
+}
+
+// decideMove plans an asset whose only change is its output path.
+func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum string) {
+	pr := ch.Prior
+	oldSum, oldExists, err := p.hasher.Hash(pr.Output)
+	if err != nil {
+		p.errorf(a, "Cannot read output", "Reading the old output of %s failed: %s.", a.Addr, err)
+		return
+	}
+	switch {
+	case oldExists && oldSum == pr.SHA256 && !newExists:
+		ch.Action = Move
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s", pr.Output, a.Output))
+	case newExists && newSum == pr.SHA256:
+		ch.Action = Move // the file was moved already; only the records follow
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (file already there)", pr.Output, a.Output))
+	case newExists:
+		p.errorf(a, "Output path taken",
+			"%s moves its output from %s to %s, but a different file is already at %s. Move or delete that file, then plan again.",
+			a.Addr, pr.Output, a.Output, a.Output)
+	default:
+		ch.Action = Create
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed to %s and the old file %s is gone or edited", a.Output, pr.Output))
+	}
+}
+
+// refIDs returns the identities of an asset's references, or the address of
+// an upstream asset that will be regenerated (so the identities are not known
+// before apply).
+func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
+	ids := make([]string, 0, len(a.Refs))
+	for _, r := range a.Refs {
+		var sum string
+		switch r.Kind {
+		case spec.RefAsset:
+			if up := p.changes[r.Addr]; up != nil && up.Action.Generates() {
+				return nil, r.Addr
+			}
+			s, ok, err := p.hasher.Hash(r.Value)
+			if err != nil || !ok {
+				s = p.recordedSHA(r.Addr)
+			}
+			sum = s
+		case spec.RefFile:
+			s, ok, err := p.hasher.Hash(r.Value)
+			if err != nil || !ok {
+				p.errorf(a, "Missing reference file", "%s references %s, which cannot be read: %v. Create the file or fix the path.", a.Addr, r.Value, errOr(err, "no such file"))
+			}
+			p.plan.RefHashes[r.Value] = s
+			sum = s
+		}
+		ids = append(ids, RefID(r, sum))
+	}
+	return ids, ""
+}
+
+func (p *planner) recordedSHA(addr string) string {
+	if pr := p.recorded(addr); pr != nil {
+		return pr.SHA256
+	}
+	return ""
+}
+
+func (p *planner) errorf(a *spec.Asset, summary, format string, args ...any) {
+	rng := a.DeclRange
+	p.diags = append(p.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(format, args...),
+		Subject:  &rng,
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func errOr(err error, s string) any {
+	if err != nil {
+		return err
+	}
+	return s
+}
+
+func joinReasons(r []string) string {
+	out := ""
+	for i, s := range r {
+		if i > 0 {
+			out += "; "
+		}
+		out += s
+	}
+	return out
+}

@@ -1,0 +1,121 @@
+package planner
+
+import (
+	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/state"
+)
+
+// FormatVersion is the version of saved plan files.
+const FormatVersion = 1
+
+// Action is what apply does to one asset.
+type Action string
+
+// The actions, in the order a reader cares about them.
+const (
+	Create  Action = "create"  // generate an image that does not exist
+	Replace Action = "replace" // generate again: inputs changed or -replace
+	Move    Action = "move"    // only the output path changed: move the file
+	Delete  Action = "delete"  // removed from the spec: delete its output, forget it
+	NoOp    Action = "no-op"   // nothing to do
+)
+
+// Generates reports whether the action pays for a generation.
+func (a Action) Generates() bool { return a == Create || a == Replace }
+
+// Change is the plan for one asset.
+type Change struct {
+	Addr    string   `json:"addr"`
+	Action  Action   `json:"action"`
+	Reasons []string `json:"reasons,omitempty"`
+	// Prior is what the state (or, on a fresh clone, the lockfile) knows.
+	Prior *Prior `json:"prior,omitempty"`
+	// Asset is the spec's asset; nil on delete.
+	Asset *spec.Asset `json:"asset,omitempty"`
+	// Fingerprint of the inputs; empty when known only after apply (an
+	// upstream image is regenerated first).
+	Fingerprint string `json:"fingerprint,omitempty"`
+	// Inputs are the named inputs of the fingerprint, to explain changes.
+	Inputs map[string]string `json:"inputs,omitempty"`
+	// MovedFrom is the address a moved block renames from.
+	MovedFrom string `json:"moved_from,omitempty"`
+	// Drift is set when the output on disk differs from what was generated.
+	Drift bool `json:"drift,omitempty"`
+	// Cost is the estimated credits of a generation.
+	Cost float64 `json:"cost,omitempty"`
+}
+
+// Prior is what pixform recorded about an asset before this plan.
+type Prior struct {
+	Output      string            `json:"output"`
+	SHA256      string            `json:"sha256"`
+	Fingerprint string            `json:"fingerprint"`
+	Model       string            `json:"model"`
+	Prompt      string            `json:"prompt,omitempty"`
+	Inputs      map[string]string `json:"inputs,omitempty"`
+	FromLock    bool              `json:"from_lock,omitempty"` // known from the lockfile only
+}
+
+// Plan is an ordered list of changes and what it was made from.
+type Plan struct {
+	Version int      `json:"version"`
+	Lineage string   `json:"lineage"`
+	Serial  uint64   `json:"serial"`
+	Changes []Change `json:"changes"`
+	// Files is the refreshed file-hash cache, for the executor to store.
+	Files map[string]state.FileHash `json:"files,omitempty"`
+	// RefHashes are the hashes of the local reference files the plan read,
+	// so a saved plan can tell when one changed since.
+	RefHashes map[string]string         `json:"ref_hashes,omitempty"`
+	Providers map[string]*spec.Provider `json:"providers,omitempty"`
+	Cost      float64                   `json:"cost"`
+	Warnings  []string                  `json:"warnings,omitempty"`
+}
+
+// Counts tallies the actions of a plan.
+type Counts struct {
+	Create, Replace, Move, Delete, NoOp, Drift int
+}
+
+// Counts returns how many changes of each action the plan holds.
+func (p *Plan) Counts() Counts {
+	var c Counts
+	for _, ch := range p.Changes {
+		switch ch.Action {
+		case Create:
+			c.Create++
+		case Replace:
+			c.Replace++
+		case Move:
+			c.Move++
+		case Delete:
+			c.Delete++
+		default:
+			c.NoOp++
+		}
+		if ch.Drift {
+			c.Drift++
+		}
+	}
+	return c
+}
+
+// HasChanges reports whether applying the plan would do anything.
+func (p *Plan) HasChanges() bool {
+	for _, ch := range p.Changes {
+		if ch.Action != NoOp || ch.MovedFrom != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Change returns the change for addr, or nil.
+func (p *Plan) Change(addr string) *Change {
+	for i := range p.Changes {
+		if p.Changes[i].Addr == addr {
+			return &p.Changes[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package spec
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// pendingAsset is an evaluated instance waiting for what needs every
+// instance: outputs, references, providers and dependencies.
+type pendingAsset struct {
+	asset          *Asset
+	block          *imageBlock
+	ok             bool // every argument evaluated and valid
+	outputOK       bool
+	provider       string // as written; "" when the block names none
+	providerFailed bool
+	images         []string
+}
+
+// evalInstance evaluates the arguments of one instance of an image block
+// and returns its value for expressions: {output, prompt, model, addr}.
+func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key string, extra map[string]cty.Value) cty.Value {
+	ctx := parent
+	if extra != nil {
+		ctx = parent.NewChild()
+		ctx.Variables = extra
+	}
+	addr := "image." + ib.name
+	if key != "" {
+		addr += "[" + key + "]"
+	}
+	l.instances[ib.name] = append(l.instances[ib.name], addr)
+	a := &Asset{
+		Addr:              addr,
+		Name:              ib.name,
+		Key:               key,
+		Model:             DefaultModel,
+		IgnoreChanges:     ib.ignoreChanges,
+		PreventRegenerate: ib.preventRegenerate,
+		DeclRange:         ib.block.DefRange,
+	}
+	p := &pendingAsset{asset: a, block: ib, ok: true}
+	l.pending = append(l.pending, p)
+	str := func(name string) (string, bool) {
+		s, ok := l.evalString(ib.attrs[name], ctx, ib.sc)
+		p.ok = p.ok && ok
+		return s, ok
+	}
+	obj := map[string]cty.Value{"addr": cty.StringVal(addr)}
+	known := func(name, s string, ok bool) {
+		if ok {
+			obj[name] = cty.StringVal(s)
+		} else {
+			obj[name] = cty.UnknownVal(cty.String)
+		}
+	}
+
+	prompt, ok := str("prompt")
+	if ok && ib.attrs["prompt"] != nil && strings.TrimSpace(prompt) == "" {
+		l.errorf(ib.attrs["prompt"].Expr.Range().Ptr(), "Empty prompt",
+			"The prompt is empty. Describe the image to generate.")
+		ok, p.ok = false, false
+	}
+	a.Prompt = prompt
+	known("prompt", prompt, ok && ib.attrs["prompt"] != nil)
+
+	model, ok := str("model")
+	if ok && model != "" {
+		a.Model = model
+		l.checkModel(ib.attrs["model"], model)
+	} else if ok && ib.attrs["model"] != nil {
+		l.errorf(ib.attrs["model"].Expr.Range().Ptr(), "Empty model",
+			"The model is empty. Name a model, like %q, or remove the argument to use that default.", DefaultModel)
+		ok, p.ok = false, false
+	}
+	known("model", a.Model, ok)
+
+	output, ok := str("output")
+	if ok && ib.attrs["output"] != nil {
+		a.Output, ok = l.checkOutput(ib.attrs["output"], output)
+		p.outputOK = ok
+		p.ok = p.ok && ok
+	}
+	known("output", a.Output, p.outputOK)
+
+	if ib.attrs["prompt"] == nil || ib.attrs["output"] == nil {
+		p.ok = false // hcl reported the missing argument
+	}
+
+	p.images = l.evalImages(ib, ctx)
+	if s, ok := str("aspect_ratio"); ok && s != "" {
+		a.AspectRatio = s
+		p.ok = l.checkEnum(ib.attrs["aspect_ratio"], s, AspectRatios) && p.ok
+	}
+	if s, ok := str("image_size"); ok && s != "" {
+		a.ImageSize = s
+		p.ok = l.checkEnum(ib.attrs["image_size"], s, ImageSizes) && p.ok
+	}
+	if s, ok := str("callback_url"); ok && s != "" {
+		a.CallbackURL = s
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			l.errorf(ib.attrs["callback_url"].Expr.Range().Ptr(), "Invalid callback_url",
+				"The callback_url %q is not an http or https URL. The service POSTs the result there; give a full URL like \"https://example.com/hook\".", s)
+			p.ok = false
+		}
+	}
+	if prov, ok := str("provider"); ok {
+		p.provider = prov
+	} else {
+		p.providerFailed = true
+	}
+	return cty.ObjectVal(obj)
+}
+
+// evalImages evaluates the images argument: a list of strings, at most
+// MaxRefs of them.
+func (l *loader) evalImages(ib *imageBlock, ctx *hcl.EvalContext) []string {
+	p := l.pending[len(l.pending)-1]
+	attr := ib.attrs["images"]
+	if attr == nil {
+		return nil
+	}
+	v, ok := l.eval(attr.Expr, ctx, ib.sc)
+	if !ok {
+		p.ok = false
+		return nil
+	}
+	if v.IsNull() {
+		return nil
+	}
+	list, err := convert.Convert(v, cty.List(cty.String))
+	if err != nil || !(v.Type().IsListType() || v.Type().IsTupleType() || v.Type().IsSetType()) {
+		l.errorf(attr.Expr.Range().Ptr(), "Incorrect attribute value type",
+			"The images argument must be a list of strings (file paths or URLs), but this is %s.", friendly(v))
+		p.ok = false
+		return nil
+	}
+	var out []string
+	for it := list.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() {
+			l.errorf(attr.Expr.Range().Ptr(), "Invalid reference image",
+				"An entry of images is null; each must be a file path or a URL.")
+			p.ok = false
+			return nil
+		}
+		out = append(out, e.AsString())
+	}
+	if len(out) > MaxRefs {
+		rng := attr.Expr.Range()
+		if t, ok := attr.Expr.(*hclsyntax.TupleConsExpr); ok && len(t.Exprs) == len(out) {
+			rng = t.Exprs[MaxRefs].Range() // the first one too many
+		}
+		l.errorf(rng.Ptr(), "Too many reference images",
+			"This image has %d reference images, but the API takes at most %d per image. Remove some.", len(out), MaxRefs)
+		p.ok = false
+	}
+	return out
+}

@@ -1,0 +1,167 @@
+package spec
+
+import (
+	"io/fs"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/afero"
+)
+
+// outputExts are the extensions an output may have.
+var outputExts = []string{".png", ".jpg", ".jpeg", ".webp"}
+
+// pathProblem is what is wrong with a path written in the spec.
+type pathProblem int
+
+const (
+	pathOK pathProblem = iota
+	pathEmpty
+	pathAbsolute
+	pathOutside
+	pathBackslash
+)
+
+// cleanRel cleans a slash path relative to the spec directory.
+func cleanRel(s string) (string, pathProblem) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "", pathEmpty
+	case strings.Contains(s, `\`):
+		return "", pathBackslash
+	case path.IsAbs(s) || filepath.IsAbs(s) || hasVolume(s):
+		return "", pathAbsolute
+	}
+	c := path.Clean(s)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return "", pathOutside
+	}
+	if c == "." {
+		return "", pathEmpty
+	}
+	return c, pathOK
+}
+
+// hasVolume tells whether s starts with a Windows drive letter, like C:.
+func hasVolume(s string) bool {
+	return len(s) >= 2 && s[1] == ':' && (s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z')
+}
+
+// checkOutput validates an output path and returns it clean.
+func (l *loader) checkOutput(attr *hcl.Attribute, s string) (string, bool) {
+	rng := attr.Expr.Range().Ptr()
+	c, problem := cleanRel(s)
+	switch problem {
+	case pathEmpty:
+		l.errorf(rng, "Empty output path", "The output path is empty. Give the file to write, relative to the spec directory, like \"images/logo.png\".")
+	case pathBackslash:
+		l.errorf(rng, "Backslash in output path", "The output %q contains a backslash. Separate directories with /, so that the spec works on every system.", s)
+	case pathAbsolute:
+		l.errorf(rng, "Absolute output path",
+			"The output %q is an absolute path, but outputs must stay inside the spec directory. Write it relative to that directory, like \"images/logo.png\".", s)
+	case pathOutside:
+		l.errorf(rng, "Output outside the spec directory",
+			"The output %q leaves the spec directory through \"..\", but outputs must stay inside it. Write a path within the spec directory.", s)
+	}
+	if problem != pathOK {
+		return "", false
+	}
+	if first, _, _ := strings.Cut(c, "/"); first == ".pixform" {
+		l.errorf(rng, "Reserved output path", "The directory .pixform holds pixform's own state; write the image somewhere else.")
+		return "", false
+	}
+	if !contains(outputExts, strings.ToLower(path.Ext(c))) {
+		l.errorf(rng, "Unsupported output format",
+			"The output %q must end in .png, .jpg, .jpeg or .webp, the formats the service produces.", s)
+		return "", false
+	}
+	if link, escapes := l.symlinkEscape(c); escapes {
+		l.errorf(rng, "Output outside the spec directory",
+			"The output %q goes through the symbolic link %q, which leads outside the spec directory. Outputs must stay inside it: write the image elsewhere, or replace the link with a directory.", s, link)
+		return "", false
+	}
+	return c, true
+}
+
+// symlinkEscape tells whether an existing symbolic link along the clean
+// relative path rel leads outside the spec directory, and names it.
+func (l *loader) symlinkEscape(rel string) (string, bool) {
+	lst, ok := l.fs.(afero.Lstater)
+	if !ok {
+		return "", false
+	}
+	if _, ok := l.fs.(*afero.OsFs); ok {
+		return l.osSymlinkEscape(lst, rel)
+	}
+	reader, _ := l.fs.(afero.LinkReader)
+	parts := strings.Split(rel, "/")
+	cur := "" // resolved path so far, relative to the spec directory
+	for hops := 0; len(parts) > 0; {
+		part := parts[0]
+		parts = parts[1:]
+		switch part {
+		case "", ".":
+			continue
+		case "..":
+			if cur == "" {
+				return rel, true
+			}
+			if cur = path.Dir(cur); cur == "." {
+				cur = ""
+			}
+			continue
+		}
+		next := path.Join(cur, part)
+		fi, _, err := lst.LstatIfPossible(filepath.Join(l.dir, filepath.FromSlash(next)))
+		if err != nil {
+			return "", false // nothing further exists, so nothing further is a link
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		if reader == nil {
+			return "", false
+		}
+		target, err := reader.ReadlinkIfPossible(filepath.Join(l.dir, filepath.FromSlash(next)))
+		hops++
+		if err != nil || hops > 40 || path.IsAbs(filepath.ToSlash(target)) || filepath.IsAbs(target) {
+			return next, true
+		}
+		parts = append(strings.Split(filepath.ToSlash(target), "/"), parts...)
+	}
+	return "", false
+}
+
+// osSymlinkEscape resolves the longest existing prefix of rel on the
+// operating system's filesystem and compares it with the spec directory.
+func (l *loader) osSymlinkEscape(lst afero.Lstater, rel string) (string, bool) {
+	root, err := filepath.EvalSymlinks(l.dir)
+	if err != nil {
+		return "", false
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return "", false
+	}
+	for q := rel; q != "." && q != ""; q = path.Dir(q) {
+		p := filepath.Join(l.dir, filepath.FromSlash(q))
+		if _, _, err := lst.LstatIfPossible(p); err != nil {
+			continue
+		}
+		resolved, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return q, true // a dangling or looping link: refuse to write through it
+		}
+		if resolved, err = filepath.Abs(resolved); err != nil {
+			return "", false
+		}
+		r, err := filepath.Rel(root, resolved)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return q, true
+		}
+		return "", false
+	}
+	return "", false
+}

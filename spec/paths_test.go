@@ -1,0 +1,118 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/spf13/afero"
+)
+
+func TestCleanRel(t *testing.T) {
+	tests := []struct {
+		in, want string
+		problem  pathProblem
+	}{
+		{"a.png", "a.png", pathOK},
+		{"./a//b/../c.png", "a/c.png", pathOK},
+		{"", "", pathEmpty},
+		{".", "", pathEmpty},
+		{"a/..", "", pathEmpty},
+		{"..", "", pathOutside},
+		{"a/../../b.png", "", pathOutside},
+		{"/a.png", "", pathAbsolute},
+		{"C:/a.png", "", pathAbsolute},
+		{`a\b.png`, "", pathBackslash},
+	}
+	for _, tt := range tests {
+		got, problem := cleanRel(tt.in)
+		if got != tt.want || problem != tt.problem {
+			t.Errorf("cleanRel(%q): got %q, %d, want %q, %d", tt.in, got, problem, tt.want, tt.problem)
+		}
+	}
+}
+
+// TestOutputSymlinks uses the real filesystem, where symbolic links exist.
+func TestOutputSymlinks(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "spec")
+	outside := filepath.Join(root, "outside")
+	for _, d := range []string{dir, outside, filepath.Join(dir, "real")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"escape":   outside,      // absolute, outside
+		"relesc":   "../outside", // relative, outside
+		"inside":   "real",       // relative, inside
+		"absin":    filepath.Join(dir, "real"),
+		"chain":    "relesc", // a link to a link that escapes
+		"file.png": "../outside/x.png",
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Skipf("cannot make symbolic links here: %v", err)
+		}
+	}
+	tests := []struct {
+		output  string
+		wantErr bool
+	}{
+		{"real/a.png", false},
+		{"inside/a.png", false},
+		{"absin/a.png", false},
+		{"new/dir/a.png", false},
+		{"escape/a.png", true},
+		{"relesc/a.png", true},
+		{"chain/a.png", true},
+		{"file.png", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.output, func(t *testing.T) {
+			src := "image \"p\" {\n  prompt = \"p\"\n  output = \"" + tt.output + "\"\n}\n"
+			if err := os.WriteFile(filepath.Join(dir, "main.pix.hcl"), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range []string{dir, filepath.Join(root, ".", "spec")} {
+				s, diags := Load(afero.NewOsFs(), d, LoadOptions{})
+				gotErr := diags.HasErrors()
+				if gotErr != tt.wantErr {
+					t.Fatalf("dir %s: got errors %v, want %v:\n%s", d, gotErr, tt.wantErr, diagText(s, diags))
+				}
+				if gotErr && diags[0].Summary != "Output outside the spec directory" {
+					t.Errorf("got %q, want Output outside the spec directory", diags[0].Summary)
+				}
+			}
+		})
+	}
+}
+
+// TestOutputSymlinksBasePath checks the resolver for filesystems other than
+// the operating system's, which have links but no EvalSymlinks.
+func TestOutputSymlinksBasePath(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "spec", "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{"relesc": "../..", "inside": "real", "up": "real/.."} {
+		if err := os.Symlink(target, filepath.Join(root, "spec", name)); err != nil {
+			t.Skipf("cannot make symbolic links here: %v", err)
+		}
+	}
+	fs := afero.NewBasePathFs(afero.NewOsFs(), root)
+	l := &loader{fs: fs, dir: "/spec"}
+	tests := map[string]bool{
+		"real/a.png":      false,
+		"inside/a.png":    false,
+		"up/a.png":        false,
+		"up/real/a.png":   false,
+		"relesc/a.png":    true,
+		"missing/x/a.png": false,
+	}
+	for rel, want := range tests {
+		if _, got := l.symlinkEscape(rel); got != want {
+			t.Errorf("symlinkEscape(%q): got %v, want %v", rel, got, want)
+		}
+	}
+}

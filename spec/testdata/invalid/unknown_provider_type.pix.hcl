@@ -1,0 +1,6 @@
+provider "openai" {} # ERROR: Unknown provider type
+
+image "logo" {
+  prompt = "a logo"
+  output = "logo.png"
+}

@@ -1,0 +1,258 @@
+package state
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"os"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// ErrLocked is wrapped (by a *LockedError) in the error Open returns when
+// another pixform holds the directory lock, or when the lock file is corrupt.
+var ErrLocked = errors.New("state is locked")
+
+// CorruptLockID is the ID that ForceUnlock takes to remove a lock file that
+// cannot be read, such as the empty one a pixform killed while taking the
+// lock may leave: `pixform force-unlock corrupt`.
+const CorruptLockID = "corrupt"
+
+// Polling while waiting for the lock.
+const (
+	lockPoll    = 200 * time.Millisecond
+	corruptWait = 50 * time.Millisecond // a lock file being written reads as corrupt this long at most
+)
+
+// LockOptions says how Open takes the directory lock.
+type LockOptions struct {
+	// Timeout is how long to wait for a live holder to release the lock;
+	// 0 means fail at once. A dead holder on this host is taken over at
+	// once whatever the timeout.
+	Timeout time.Duration
+	// Now stamps Holder.Started; nil means time.Now. Waiting uses the real
+	// clock.
+	Now func() time.Time
+	// Context, when not nil, ends the wait early when it is done.
+	Context context.Context
+}
+
+// Holder is the content of .pixform/lock.json: who holds the lock.
+type Holder struct {
+	ID      string    `json:"id"`   // random, the argument of force-unlock
+	PID     int       `json:"pid"`  // of the holding pixform
+	Host    string    `json:"host"` // os.Hostname of its machine
+	Started time.Time `json:"started"`
+}
+
+// String describes the holder for messages.
+func (h *Holder) String() string {
+	return fmt.Sprintf("pixform pid %d on host %s since %s (lock ID %s)",
+		h.PID, h.Host, h.Started.Format(time.RFC3339), h.ID)
+}
+
+// LockedError is the error Open returns when it cannot take the lock. It
+// wraps ErrLocked.
+type LockedError struct {
+	Holder  *Holder // who holds the lock; nil when the lock file is corrupt
+	Corrupt error   // why the lock file could not be read, when it could not
+}
+
+func (e *LockedError) Error() string {
+	if e.Holder == nil {
+		return fmt.Sprintf("state lock file %s is corrupt (%v), as a pixform killed while taking the lock leaves it: "+
+			"if no pixform is running in this directory, remove it with `pixform force-unlock %s`",
+			LockFile, e.Corrupt, CorruptLockID)
+	}
+	return fmt.Sprintf("state is locked by %s: wait for it to finish and run again, or pass -lock-timeout=DURATION to wait for it; "+
+		"if it runs on another host and is no longer running, release the lock with `pixform force-unlock %s`",
+		e.Holder, e.Holder.ID)
+}
+
+func (e *LockedError) Unwrap() error { return ErrLocked }
+
+// acquire takes the lock of dir. It returns the holder it wrote, and the
+// dead holder it took over, if any.
+func acquire(fs afero.Fs, dir string, opts LockOptions) (me, tookOver *Holder, err error) {
+	name := filePath(dir, LockFile)
+	now, ctx := opts.Now, opts.Context
+	if now == nil {
+		now = time.Now
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	host, _ := os.Hostname() // unknown: never take a lock over
+	me = &Holder{ID: newID(), PID: os.Getpid(), Host: host, Started: now()}
+	data, err := json.MarshalIndent(me, "", "  ")
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode state lock: %w", err)
+	}
+	data = append(data, '\n')
+	deadline := time.Now().Add(opts.Timeout)
+	graced := false
+	for {
+		err := createExclusive(fs, name, data)
+		if err == nil {
+			return me, tookOver, syncDir(fs, filePath(dir, stateDir))
+		}
+		if !errors.Is(err, iofs.ErrExist) {
+			return nil, nil, fmt.Errorf("take state lock: %w", err)
+		}
+		held, err := readHolder(fs, name)
+		var locked *LockedError
+		switch {
+		case errors.Is(err, iofs.ErrNotExist):
+			continue // released meanwhile
+		case err != nil && !isCorrupt(err):
+			return nil, nil, fmt.Errorf("read state lock: %w", err)
+		case err != nil && !graced:
+			graced = true // perhaps being written: look again once
+			locked = &LockedError{Corrupt: err}
+			if werr := sleep(ctx, corruptWait); werr != nil {
+				return nil, nil, fmt.Errorf("%w (%w)", locked, werr)
+			}
+			continue
+		case err != nil:
+			locked = &LockedError{Corrupt: err}
+		case host != "" && held.Host == host && held.PID != me.PID && processDead(held.PID):
+			if err := removeIfHeldBy(fs, name, held.ID); err != nil {
+				return nil, nil, fmt.Errorf("take over the state lock of dead %s: %w", held, err)
+			}
+			tookOver = held
+			continue
+		default:
+			locked = &LockedError{Holder: held}
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, nil, locked
+		}
+		if err := sleep(ctx, min(left, lockPoll)); err != nil {
+			return nil, nil, fmt.Errorf("%w (%w)", locked, err)
+		}
+	}
+}
+
+// createExclusive creates name with data, failing with an error wrapping
+// fs.ErrExist when it exists.
+func createExclusive(fs afero.Fs, name string, data []byte) error {
+	f, err := fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = fs.Remove(name) // ours, half written: the write error is what matters
+	}
+	return err
+}
+
+// readHolder reads a lock file. A file that does not name a holder gives
+// a *corruptLock error.
+func readHolder(fs afero.Fs, name string) (*Holder, error) {
+	data, err := afero.ReadFile(fs, name)
+	if err != nil {
+		return nil, err
+	}
+	var h Holder
+	if err := json.Unmarshal(data, &h); err != nil {
+		return nil, &corruptLock{err}
+	}
+	if h.ID == "" || h.PID <= 0 {
+		return nil, &corruptLock{errors.New("it names no holder")}
+	}
+	return &h, nil
+}
+
+// corruptLock is the error of a lock file that does not name its holder.
+type corruptLock struct{ err error }
+
+func (e *corruptLock) Error() string { return e.err.Error() }
+func (e *corruptLock) Unwrap() error { return e.err }
+
+func isCorrupt(err error) bool {
+	var c *corruptLock
+	return errors.As(err, &c)
+}
+
+// removeIfHeldBy removes the lock file if it still names id. Between that
+// check and the removal another pixform could take the lock over too; the
+// window is a few system calls after a crash.
+func removeIfHeldBy(fs afero.Fs, name, id string) error {
+	held, err := readHolder(fs, name)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case held.ID != id:
+		return nil // someone else's now: the caller looks again
+	}
+	return fs.Remove(name)
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// release removes the lock if it still names id.
+func release(fs afero.Fs, dir, id string) error {
+	name := filePath(dir, LockFile)
+	held, err := readHolder(fs, name)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return fmt.Errorf("release state lock: %s was removed while this apply ran (by pixform force-unlock?)", LockFile)
+	case err != nil:
+		return fmt.Errorf("release state lock: %w", err)
+	case held.ID != id:
+		return fmt.Errorf("release state lock: it is now held by %s, after a force-unlock while this apply ran; left in place", held)
+	}
+	if err := fs.Remove(name); err != nil {
+		return fmt.Errorf("release state lock: %w", err)
+	}
+	return nil
+}
+
+// ForceUnlock removes the directory lock of dir if its ID is id, and returns
+// the holder it removed. It is for a holder that pixform cannot check (one
+// on another host): a dead holder on this host is taken over by the next
+// Open without it. A lock file too corrupt to name its holder is removed
+// when id is CorruptLockID; the Holder returned then has only that ID.
+func ForceUnlock(fs afero.Fs, dir, id string) (*Holder, error) {
+	name := filePath(dir, LockFile)
+	held, err := readHolder(fs, name)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return nil, fmt.Errorf("force-unlock: the state is not locked (%s does not exist)", LockFile)
+	case err != nil && !isCorrupt(err):
+		return nil, fmt.Errorf("force-unlock: %w", err)
+	case err != nil && id != CorruptLockID:
+		return nil, fmt.Errorf("force-unlock: %w", &LockedError{Corrupt: err})
+	case err != nil:
+		held = &Holder{ID: CorruptLockID}
+	case held.ID != id:
+		return nil, fmt.Errorf("force-unlock: the state is locked by %s, not by lock ID %s: nothing was released; check the ID", held, id)
+	}
+	if err := fs.Remove(name); err != nil {
+		return nil, fmt.Errorf("force-unlock: %w", err)
+	}
+	return held, nil
+}

@@ -1,0 +1,284 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// Store is the locked, writable state of an apply, made by Open. Every
+// Record* call (and Forget, Move, SetFiles) is durable before it returns:
+// it appends one line to the journal and fsyncs it, which costs O(1)
+// whatever the size of the state. The journal is folded into state.json
+// (atomically, with the previous state.json kept as the backup) when it
+// outgrows state.json, and at Close; so the bytes written stay a small
+// multiple of the final state's size however many records an apply makes.
+// The lockfile is rewritten at each fold when its content changed.
+//
+// A Store is safe for concurrent use. After an error from a Record* call
+// nothing of that call was recorded.
+type Store struct {
+	fs  afero.Fs
+	dir string
+
+	mu        sync.Mutex
+	cur       *State // what was recorded; Serial is that of state.json
+	baseEnc   []byte // state.json as last written or read (re-encoded), to detect change
+	orig      []byte // state.json as Open found it, for the backup; nil once kept or when absent
+	dirty     bool   // records were appended since the last fold
+	journal   afero.File
+	jsize     int64                // bytes in the journal
+	lockOnly  map[string]LockImage // lockfile images that the state lacks (a fresh clone's)
+	lockEnc   []byte               // the lockfile as last read or written; nil when absent
+	lockCache map[LockImage][]byte // image blocks of the lockfile, to write it again quickly
+	holder    *Holder
+	tookOver  *Holder
+	written   int64
+	brokenErr error // the journal may hold a torn line: record nothing until a fold succeeds
+	retryAt   int64 // after an automatic fold failed: the journal size to try again at
+	closed    bool
+}
+
+// Open takes the directory lock of the spec directory dir (see
+// LockOptions), reads its state like Load and returns a Store for an apply.
+// A journal left by an apply that crashed is folded into state.json at
+// once, and a dead holder's lock on this host is taken over (see TookOver).
+// When another pixform holds the lock, the error wraps ErrLocked and names
+// it. Close the Store to release the lock.
+func Open(fs afero.Fs, dir string, opts LockOptions) (*Store, error) {
+	if err := fs.MkdirAll(filePath(dir, stateDir), dirPerm); err != nil {
+		return nil, fmt.Errorf("create state directory: %w", err)
+	}
+	me, took, err := acquire(fs, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	st := &Store{fs: fs, dir: dir, holder: me, tookOver: took, lockCache: map[LockImage][]byte{}}
+	if err := st.init(); err != nil {
+		if st.journal != nil {
+			_ = st.journal.Close() // the init error is what matters
+		}
+		return nil, errors.Join(err, release(fs, dir, me.ID))
+	}
+	return st, nil
+}
+
+// init reads the state and the lockfile and folds a leftover journal.
+func (st *Store) init() error {
+	d, err := load(st.fs, st.dir)
+	if err != nil {
+		return err
+	}
+	st.cur = d.state
+	st.cur.Serial = d.base.Serial
+	if st.baseEnc, err = encodeState(d.base); err != nil {
+		return err
+	}
+	if d.exists {
+		st.orig = d.raw
+	}
+	st.lockEnc, st.lockOnly, err = readLockFor(st.fs, st.dir, st.cur)
+	if err != nil {
+		return err
+	}
+	for i := range d.records {
+		st.applyLockOnly(&d.records[i])
+	}
+	if d.journal {
+		st.dirty = len(d.records) > 0
+		return st.compact()
+	}
+	return nil
+}
+
+// Holder is the lock this Store holds.
+func (st *Store) Holder() Holder { return *st.holder }
+
+// TookOver returns the dead holder whose lock Open took over, or nil.
+func (st *Store) TookOver() *Holder {
+	if st.tookOver == nil {
+		return nil
+	}
+	h := *st.tookOver
+	return &h
+}
+
+// BytesWritten is the number of bytes this Store wrote to state.json, its
+// backup, the journal and the lockfile, to measure write amplification.
+func (st *Store) BytesWritten() int64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.written
+}
+
+// State returns a deep copy of the current state, with the serial
+// state.json will have once the records so far are folded into it.
+func (st *Store) State() *State {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	c := st.cur.Clone()
+	if st.dirty {
+		if _, serial, _, err := foldState(c, c.Serial, st.baseEnc); err == nil {
+			c.Serial = serial
+		}
+	}
+	return c
+}
+
+// RecordIntent records that a task is about to be submitted for p.Addr,
+// before the request leaves, so that an apply killed before it learns the
+// task id can name the image whose submission may have been accepted. The
+// entry is stored with TaskID and SubmittedAt cleared, replacing any
+// earlier one for that address.
+func (st *Store) RecordIntent(p Pending) error {
+	if p.Addr == "" {
+		return errors.New("record intent: the pending task has no address")
+	}
+	return st.record(&record{Op: opIntent, Pending: &p}, nil)
+}
+
+// RecordSubmitted records the id of the task submitted for addr, the
+// moment it arrives, on the entry RecordIntent made.
+func (st *Store) RecordSubmitted(addr, taskID string, at time.Time) error {
+	if taskID == "" {
+		return fmt.Errorf("record submitted %s: empty task id", addr)
+	}
+	return st.record(&record{Op: opSubmitted, Addr: addr, TaskID: taskID, At: at}, func() error {
+		if st.cur.Pending[addr] == nil {
+			return fmt.Errorf("record submitted %s: no intent was recorded for it", addr)
+		}
+		return nil
+	})
+}
+
+// RecordDone stores a finished (or imported) asset under a.Addr, drops its
+// pending entry and, when a.TaskID is set (an import has none), adds the
+// task and a.Consumed to the stats of a.Model.
+func (st *Store) RecordDone(a Asset) error {
+	if a.Addr == "" {
+		return errors.New("record done: the asset has no address")
+	}
+	return st.record(&record{Op: opDone, Asset: &a}, nil)
+}
+
+// RecordAbandoned drops the pending entry of addr: its task failed, was
+// lost, or will not be submitted. Without one it does nothing.
+func (st *Store) RecordAbandoned(addr string) error {
+	return st.record(&record{Op: opAbandoned, Addr: addr}, func() error {
+		if st.cur.Pending[addr] == nil {
+			return errNothing
+		}
+		return nil
+	})
+}
+
+// Forget drops the asset (and any pending entry) of addr, from the state
+// and from the lockfile. Without one it does nothing.
+func (st *Store) Forget(addr string) error {
+	return st.record(&record{Op: opForget, Addr: addr}, func() error {
+		_, inLock := st.lockOnly[addr]
+		if st.cur.Assets[addr] == nil && st.cur.Pending[addr] == nil && !inLock {
+			return errNothing
+		}
+		return nil
+	})
+}
+
+// Move renames the asset from to to, whose output becomes output (an
+// empty output keeps it). It moves an image only the lockfile knows too (a
+// fresh clone's). It fails when from is unknown or to is already in state.
+func (st *Store) Move(from, to string, output string) error {
+	if from == "" || to == "" {
+		return fmt.Errorf("move %q to %q: empty address", from, to)
+	}
+	return st.record(&record{Op: opMove, Addr: from, To: to, Output: output}, func() error {
+		if _, inLock := st.lockOnly[from]; st.cur.Assets[from] == nil && !inLock {
+			return fmt.Errorf("move %s to %s: %s is not in the state", from, to, from)
+		}
+		if to != from && st.cur.Assets[to] != nil {
+			return fmt.Errorf("move %s to %s: %s is already in the state; forget it first", from, to, to)
+		}
+		return nil
+	})
+}
+
+// SetFiles merges entries into the file-hash cache, as one record however
+// many there are. An entry with an empty SHA256 removes that path.
+func (st *Store) SetFiles(files map[string]FileHash) error {
+	if len(files) == 0 {
+		return nil
+	}
+	return st.record(&record{Op: opFiles, Files: files}, nil)
+}
+
+// errNothing tells record that the call changes nothing.
+var errNothing = errors.New("nothing to record")
+
+// errClosed is returned by the methods of a closed Store.
+var errClosed = errors.New("the state store is closed")
+
+// record checks r against the current state with check (nil: always
+// valid), appends it to the journal durably, applies it, and folds the
+// journal when it has outgrown state.json.
+func (st *Store) record(r *record, check func() error) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return fmt.Errorf("record %s: %w", r.Op, errClosed)
+	}
+	if st.brokenErr != nil {
+		if err := st.compact(); err != nil {
+			return fmt.Errorf("record %s: %w", r.Op, errors.Join(st.brokenErr, err))
+		}
+	}
+	if check != nil {
+		if err := check(); errors.Is(err, errNothing) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+	line, err := r.encode()
+	if err != nil {
+		return err
+	}
+	if err := st.append(line); err != nil {
+		return fmt.Errorf("record %s: %w", r.Op, err)
+	}
+	r.apply(st.cur)
+	st.applyLockOnly(r)
+	st.dirty = true
+	if st.jsize > compactRatio*int64(len(st.baseEnc))+compactFloor && st.jsize > st.retryAt {
+		// The record is durable in the journal whatever happens here; a
+		// failed fold is tried again later, and Close reports it.
+		st.retryAt = 0
+		if st.compact() != nil {
+			st.retryAt = 2 * st.jsize
+		}
+	}
+	return nil
+}
+
+// Close folds the journal into state.json (keeping the previous one as
+// the backup), writes the lockfile if it changed and releases the lock.
+// The lock is released even when the fold fails: the journal keeps the
+// records for the next Open. Closing twice does nothing.
+func (st *Store) Close() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return nil
+	}
+	st.closed = true
+	err := st.compact()
+	if st.journal != nil {
+		if cerr := st.journal.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close state journal: %w", cerr)
+		}
+		st.journal = nil
+	}
+	return errors.Join(err, release(st.fs, st.dir, st.holder.ID))
+}

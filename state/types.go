@@ -1,0 +1,76 @@
+package state
+
+import "time"
+
+// Version is the state file format this build reads and writes.
+const Version = 1
+
+// State is the local, gitignored record of what pixform made and what it
+// has in flight. Maps serialise with sorted keys, so the file is stable.
+type State struct {
+	Version int                   `json:"version"`
+	Serial  uint64                `json:"serial"`
+	Lineage string                `json:"lineage"`
+	Assets  map[string]*Asset     `json:"assets"`  // by address
+	Pending map[string]*Pending   `json:"pending"` // tasks in flight, by address
+	Files   map[string]FileHash   `json:"files"`   // hash cache, by slash path relative to the spec dir
+	Models  map[string]ModelStats `json:"models"`  // credits consumed, by model
+}
+
+// Asset is one generated (or imported) image.
+type Asset struct {
+	Addr        string            `json:"addr"`
+	Output      string            `json:"output"` // slash path relative to the spec dir
+	SHA256      string            `json:"sha256"` // of the output file as written
+	Fingerprint string            `json:"fingerprint"`
+	Provider    string            `json:"provider"`
+	Model       string            `json:"model"`
+	Prompt      string            `json:"prompt"`
+	Inputs      map[string]string `json:"inputs,omitempty"` // input name -> value or hash, to explain replacements
+	Refs        []string          `json:"refs,omitempty"`   // reference identities as written in the spec
+	TaskID      string            `json:"task_id,omitempty"`
+	Consumed    float64           `json:"consumed,omitempty"`
+	GeneratedAt time.Time         `json:"generated_at"`
+}
+
+// Pending is a task whose result has not landed yet. TaskID is empty while
+// only the intent is recorded: the submission may have been accepted by the
+// service without pixform learning its id.
+type Pending struct {
+	Addr        string    `json:"addr"`
+	Fingerprint string    `json:"fingerprint"`
+	Provider    string    `json:"provider"`
+	Model       string    `json:"model"`
+	TaskID      string    `json:"task_id,omitempty"`
+	IntentAt    time.Time `json:"intent_at"`
+	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+}
+
+// FileHash caches a file's sha256 under its (size, mtime, inode).
+type FileHash struct {
+	Size    int64  `json:"size"`
+	ModTime int64  `json:"mtime"` // UnixNano
+	Inode   uint64 `json:"inode,omitempty"`
+	SHA256  string `json:"sha256"`
+}
+
+// ModelStats is the spending history of one model, for cost estimates.
+type ModelStats struct {
+	Tasks    int     `json:"tasks"`
+	Consumed float64 `json:"consumed"`
+}
+
+// Lock is the committed lockfile, pixform.lock.hcl: what a teammate needs to
+// see "No changes" on a fresh clone. Images are sorted by address.
+type Lock struct {
+	Images []LockImage
+}
+
+// LockImage is one image of the lockfile.
+type LockImage struct {
+	Addr        string
+	Output      string
+	SHA256      string
+	Fingerprint string
+	Model       string
+}
