@@ -112,7 +112,9 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 	if err := e.opts.Store.RecordIntent(state.Pending{Addr: addr, Fingerprint: fp, Provider: prov.Kind(), Model: model, IntentAt: now}); err != nil {
 		return "", err
 	}
-	id, err := prov.Submit(ctx, req)
+	// A submission in flight is finished even after Ctrl-C: cancelling it
+	// could leave a task the service accepted and pixform never recorded.
+	id, err := prov.Submit(context.WithoutCancel(ctx), req)
 	if err != nil {
 		if rerr := e.opts.Store.RecordAbandoned(addr); rerr != nil {
 			return "", rerr

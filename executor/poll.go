@@ -23,6 +23,9 @@ func (e *executor) wait(ctx context.Context, prov provider.Provider, a *spec.Ass
 		defer n.Forget(id)
 	}
 	delay := e.tracker.first(key)
+	if s, ok := prov.(interface{ Synchronous() bool }); ok && s.Synchronous() {
+		delay = 0
+	}
 	if notified != nil {
 		delay = max(4*delay, 30*time.Second)
 	}

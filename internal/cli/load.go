@@ -14,17 +14,19 @@ import (
 type varFlags struct {
 	vars     multi
 	varFiles multi
+	provider string
 }
 
 func (v *varFlags) register(fs *flag.FlagSet) {
 	fs.Var(&v.vars, "var", "set a variable: `NAME=VALUE` (repeatable)")
 	fs.Var(&v.varFiles, "var-file", "read variable values from an HCL `FILE` (repeatable)")
+	fs.StringVar(&v.provider, "provider", "", "use provider `TYPE` for images whose block names none (it must be declared)")
 }
 
 // loadSpec loads the spec, prints its diagnostics, and reports whether it
 // is usable (no errors).
 func (e *env) loadSpec(v varFlags) (*spec.Spec, bool) {
-	sp, diags := spec.Load(e.fs, e.dir, spec.LoadOptions{Vars: v.vars, VarFiles: v.varFiles, Env: e.getenv})
+	sp, diags := spec.Load(e.fs, e.dir, spec.LoadOptions{Vars: v.vars, VarFiles: v.varFiles, Env: e.getenv, Provider: v.provider})
 	e.printDiags(sp, diags)
 	if diags.HasErrors() {
 		return sp, false

@@ -17,6 +17,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("PIXFORM_TEST_AS_MAIN") == "1" { // a subprocess of crash_test.go
+		os.Exit(cli.Main())
+	}
 	testscript.Main(m, map[string]func(){
 		"pixform": func() { os.Exit(cli.Main()) },
 	})
