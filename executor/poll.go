@@ -18,7 +18,7 @@ func (e *executor) wait(ctx context.Context, prov provider.Provider, a *spec.Ass
 	key := prov.Kind() + " " + a.Model
 	grace := e.grace(a.Provider)
 	var notified <-chan provider.Task
-	if n, ok := prov.(provider.Notifier); ok {
+	if n := notifier(prov); n != nil && a.CallbackURL == "" { // the image's own callback_url goes elsewhere
 		notified = n.Wait(id)
 		defer n.Forget(id)
 	}
@@ -130,4 +130,13 @@ func (t *tracker) next(key string, prev time.Duration, afterFirst bool) time.Dur
 		return max(t.first(key)/8, 100*time.Millisecond)
 	}
 	return min(prev*3/2, t.maxDelay)
+}
+
+// notifier returns the provider's callback receiver, or nil when it has
+// none configured.
+func notifier(prov provider.Provider) provider.Notifier {
+	if n, ok := prov.(provider.Notifier); ok && n.CallbackURL() != "" {
+		return n
+	}
+	return nil
 }

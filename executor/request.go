@@ -27,7 +27,7 @@ func (e *executor) request(a *spec.Asset) (provider.Request, map[string]string, 
 		ImageSize:   a.ImageSize,
 		CallbackURL: a.CallbackURL,
 	}
-	if n, ok := e.opts.Providers[a.Provider].(provider.Notifier); ok && req.CallbackURL == "" {
+	if n := notifier(e.opts.Providers[a.Provider]); n != nil && req.CallbackURL == "" {
 		req.CallbackURL = n.CallbackURL()
 	}
 	ids := make([]string, 0, len(a.Refs))
