@@ -115,6 +115,17 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 	// A submission in flight is finished even after Ctrl-C: cancelling it
 	// could leave a task the service accepted and pixform never recorded.
 	id, err := prov.Submit(context.WithoutCancel(ctx), req)
+	for try := 1; err != nil && isAmbiguous(err) && try < ambiguousSubmits && ctx.Err() == nil; try++ {
+		e.emit(Event{Kind: EventWarning, Addr: addr, Message: fmt.Sprintf("the answer to its submission was lost (%v): the service may have accepted it, and charged for it, without pixform learning the task id; submitting again, so this image may be paid twice", err)})
+		if !sleep(ctx, time.Duration(try)*time.Second) {
+			break
+		}
+		id, err = prov.Submit(context.WithoutCancel(ctx), req)
+	}
+	if err != nil && isAmbiguous(err) {
+		// The intent stays recorded: the next apply names the image again.
+		return "", fmt.Errorf("submit: %w (the service may have accepted it without pixform learning its task id)", err)
+	}
 	if err != nil {
 		if rerr := e.opts.Store.RecordAbandoned(addr); rerr != nil {
 			return "", rerr
@@ -122,9 +133,6 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 		if provider.KindOf(err) == provider.KindAuth {
 			e.authErr.CompareAndSwap(nil, &err)
 			return "", fmt.Errorf("%w: set a valid key in the environment variable DEFAPI_API_KEY and apply again", err)
-		}
-		if errors.Is(err, context.Canceled) {
-			return "", fmt.Errorf("not submitted: apply was interrupted: %w", err)
 		}
 		return "", fmt.Errorf("submit: %w", err)
 	}
@@ -179,4 +187,25 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// ambiguousSubmits bounds the submissions of one image whose answers were
+// lost: each may have been accepted and charged.
+const ambiguousSubmits = 3
+
+func isAmbiguous(err error) bool {
+	var pe *provider.Error
+	return errors.As(err, &pe) && pe.Ambiguous
+}
+
+// sleep waits d, or less if ctx ends first; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

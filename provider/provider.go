@@ -114,6 +114,11 @@ type Error struct {
 	Detail     string // the API's detail (400 on submit)
 	RetryAfter time.Duration
 	Err        error // the underlying cause, if any
+	// Ambiguous is set on a submit that failed after the request may have
+	// reached the service (no answer, a reset, a mangled 200): the task may
+	// exist, charged, without its id. The API has no idempotency key, so
+	// such a submit is not retried silently: the caller decides, and says so.
+	Ambiguous bool
 }
 
 func (e *Error) Error() string {

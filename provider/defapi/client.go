@@ -256,6 +256,9 @@ func (c *Client) call(ctx context.Context, op, method, u string, body []byte, de
 			return c.statusError(op, resp, data, true)
 		}
 		if err := decode(data); err != nil {
+			if errors.Is(err, errMalformed) && op == "submit" { // accepted, but its id is lost
+				return &provider.Error{Kind: provider.KindTransient, Op: op, Status: resp.StatusCode, Err: err, Ambiguous: true}
+			}
 			if errors.Is(err, errMalformed) {
 				return &retryable{err: &provider.Error{Kind: provider.KindTransient, Op: op, Status: resp.StatusCode, Err: err}}
 			}

@@ -162,7 +162,8 @@ func TestErrorKinds(t *testing.T) {
 		{"query 502s", fakeapi.Options{}, &fakeapi.Fault{Op: "query", Kind: "status", Status: 502}, "", "query", provider.KindTransient, 4, "HTTP 502"},
 		{"query 429s", fakeapi.Options{}, &fakeapi.Fault{Op: "query", Kind: "retry-after", RetryAfter: 1}, "", "query", provider.KindRateLimited, 4, "HTTP 429"},
 		{"query truncated", fakeapi.Options{}, &fakeapi.Fault{Op: "query", Kind: "truncate"}, "", "query", provider.KindTransient, 4, "malformed"},
-		{"submit dropped", fakeapi.Options{}, &fakeapi.Fault{Op: "submit", Kind: "drop"}, "", "submit", provider.KindTransient, 4, "gave up after 4 attempts"},
+		{"submit dropped is ambiguous, not retried", fakeapi.Options{}, &fakeapi.Fault{Op: "submit", Kind: "drop"}, "", "submit", provider.KindTransient, 1, "EOF"},
+		{"query dropped", fakeapi.Options{}, &fakeapi.Fault{Op: "query", Kind: "drop"}, "", "query", provider.KindTransient, 4, "gave up after 4 attempts"},
 		{"query injected 401", fakeapi.Options{}, &fakeapi.Fault{Op: "query", Kind: "status", Status: 401}, "", "query", provider.KindAuth, 1, "Invalid API key"},
 	}
 	for _, tt := range tests {
@@ -210,6 +211,10 @@ func TestErrorKinds(t *testing.T) {
 	}
 }
 
+// ambiguousFault are the faults after which a submit may have taken effect
+// on the server without its answer reaching the client.
+var ambiguousFault = map[string]bool{"drop": true, "truncate": true, "cut": true, "slow": true}
+
 func TestRetriesThenSuccess(t *testing.T) {
 	faults := []fakeapi.Fault{
 		{Kind: "status", Status: 500, Times: 2},
@@ -242,6 +247,17 @@ func TestRetriesThenSuccess(t *testing.T) {
 					if err == nil && task.Status != provider.StatusSuccess {
 						t.Errorf("status = %s, want success", task.Status)
 					}
+				}
+				if op == "submit" && ambiguousFault[f.Kind] {
+					// The request may have taken effect: retrying could pay twice.
+					var pe *provider.Error
+					if !errors.As(err, &pe) || !pe.Ambiguous {
+						t.Fatalf("submit with %s fault: got %v, want an ambiguous *provider.Error", f.Kind, err)
+					}
+					if n := s.Counts().Submit; n != 1 {
+						t.Errorf("%d submit requests, want 1: an ambiguous submit is not retried", n)
+					}
+					return
 				}
 				if err != nil {
 					t.Fatalf("%s: %v", op, err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -136,7 +137,21 @@ func transportError(ctx context.Context, op string, err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("attempt timed out: %w", err)
 	}
+	if op == "submit" && !beforeSending(err) {
+		return &provider.Error{Kind: provider.KindTransient, Op: op, Err: err, Ambiguous: true}
+	}
 	return &retryable{err: &provider.Error{Kind: provider.KindTransient, Op: op, Err: err}}
+}
+
+// beforeSending reports whether a transport error happened before the
+// request could reach the server: resolving or connecting failed.
+func beforeSending(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
 }
 
 // statusError classifies a non-2xx answer. authSent says whether the
