@@ -4,6 +4,17 @@
 // a sorted list of Assets.
 //
 // The entry point is Load, which returns hcl.Diagnostics rather than an
-// error: every mistake it finds, each with a source range. This package is a
-// leaf: it imports nothing else of pixform; the planner consumes its Assets.
+// error: every mistake it finds, each with a source range. Format (for
+// pixform fmt) and ParseAddr (for -target, -replace and the state commands)
+// serve the CLI. This package is a leaf: it imports nothing else of pixform;
+// the planner consumes its Assets.
+//
+// Load works in passes, a file each: load.go reads and parses the files;
+// variables.go and varvalues.go give the variables their values (default <
+// PIXFORM_VAR_name < -var-file < -var); locals.go, evaluate.go and
+// instance.go evaluate locals and image blocks in dependency order
+// (graph.go), expanding for_each and count; refs.go classifies reference
+// images and computes each asset's dependencies; provider.go and moved.go
+// decode those blocks; functions.go and fsfuncs.go are the functions a
+// spec can call.
 package spec

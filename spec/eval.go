@@ -170,23 +170,30 @@ func (l *loader) eval(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.
 // evalString evaluates an optional string argument. It returns "" and true
 // when attr is nil or null.
 func (l *loader) evalString(attr *hcl.Attribute, ctx *hcl.EvalContext, sc scope) (string, bool) {
+	s, _, ok := l.evalStringSet(attr, ctx, sc)
+	return s, ok
+}
+
+// evalStringSet is evalString that also tells whether the argument is set:
+// present and not null.
+func (l *loader) evalStringSet(attr *hcl.Attribute, ctx *hcl.EvalContext, sc scope) (s string, set, ok bool) {
 	if attr == nil {
-		return "", true
+		return "", false, true
 	}
 	v, ok := l.eval(attr.Expr, ctx, sc)
 	if !ok {
-		return "", false
+		return "", false, false
 	}
 	if v.IsNull() {
-		return "", true
+		return "", false, true
 	}
-	s, err := convert.Convert(v, cty.String)
+	sv, err := convert.Convert(v, cty.String)
 	if err != nil {
 		l.errorf(attr.Expr.Range().Ptr(), "Incorrect attribute value type",
-			"The argument %q must be a string, but this is a %s.", attr.Name, v.Type().FriendlyName())
-		return "", false
+			"The argument %q must be a string, but this is %s.", attr.Name, friendly(v))
+		return "", false, false
 	}
-	return s.AsString(), true
+	return sv.AsString(), true, true
 }
 
 // evalStatic evaluates an argument that may not refer to anything: only

@@ -100,3 +100,21 @@ func FuzzLoad(f *testing.F) {
 		_ = Format(src)
 	})
 }
+
+// FuzzParseAddr checks that ParseAddr never panics and that its canonical
+// form is a fixed point.
+func FuzzParseAddr(f *testing.F) {
+	for _, s := range []string{"image.logo", `image.hero["knight"]`, "image.row[3]", `image.x["a\"b$${c}"]`, "var.x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseAddr(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseAddr(got)
+		if err != nil || again != got {
+			t.Fatalf("ParseAddr(%q) = %q, which parses to %q, %v; want itself", s, got, again, err)
+		}
+	})
+}

@@ -40,7 +40,7 @@ func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key strin
 		Name:              ib.name,
 		Key:               key,
 		Model:             DefaultModel,
-		IgnoreChanges:     ib.ignoreChanges,
+		IgnoreChanges:     append([]string(nil), ib.ignoreChanges...),
 		PreventRegenerate: ib.preventRegenerate,
 		DeclRange:         ib.block.DefRange,
 	}
@@ -69,11 +69,12 @@ func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key strin
 	a.Prompt = prompt
 	known("prompt", prompt, ok && ib.attrs["prompt"] != nil)
 
-	model, ok := str("model")
+	model, set, ok := l.evalStringSet(ib.attrs["model"], ctx, ib.sc)
+	p.ok = p.ok && ok
 	if ok && model != "" {
 		a.Model = model
 		l.checkModel(ib.attrs["model"], model)
-	} else if ok && ib.attrs["model"] != nil {
+	} else if ok && set {
 		l.errorf(ib.attrs["model"].Expr.Range().Ptr(), "Empty model",
 			"The model is empty. Name a model, like %q, or remove the argument to use that default.", DefaultModel)
 		ok, p.ok = false, false

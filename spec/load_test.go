@@ -326,3 +326,63 @@ moved {
 		t.Errorf("got DeclRange line %d, want 15", got)
 	}
 }
+
+func TestLocalsReferToImages(t *testing.T) {
+	s := mustLoad(t, map[string]string{"main.pix.hcl": `
+locals {
+  hero_outputs = [for h in image.hero : h.output]
+}
+image "hero" {
+  for_each = { a = "first", b = "second" }
+  prompt   = each.value
+  output   = "${each.key}.png"
+}
+image "group" {
+  prompt = "group of ${length(local.hero_outputs)}"
+  images = local.hero_outputs
+  output = "group.png"
+}`}, LoadOptions{})
+	g := s.Asset("image.group")
+	if diff := cmp.Diff([]string{`image.hero["a"]`, `image.hero["b"]`}, g.DependsOn); diff != "" {
+		t.Errorf("got DependsOn differing (-want +got):\n%s", diff)
+	}
+	if g.Prompt != "group of 2" {
+		t.Errorf("got prompt %q, want %q", g.Prompt, "group of 2")
+	}
+}
+
+// TestOneDiagnosticPerMistake checks that a mistake in a block with many
+// instances is reported once, not once per instance.
+func TestOneDiagnosticPerMistake(t *testing.T) {
+	s, diags := loadFiles(t, map[string]string{"main.pix.hcl": `
+image "tile" {
+  count        = 5
+  prompt       = "tile ${var.nope}"
+  aspect_ratio = "1:2"
+  model        = "google/gempix9"
+  output       = "tile${count.index}.png"
+}`}, LoadOptions{})
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.Summary)
+	}
+	want := []string{"Reference to undeclared input variable", "Invalid aspect_ratio", "Unknown model"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("got diagnostics differing (-want +got):\n%s\n%s", diff, diagText(s, diags))
+	}
+}
+
+func TestNullModelMeansDefault(t *testing.T) {
+	s := mustLoad(t, map[string]string{"main.pix.hcl": `
+variable "model" {
+  default = null
+}
+image "logo" {
+  model  = var.model
+  prompt = "logo"
+  output = "logo.png"
+}`}, LoadOptions{})
+	if got := s.Asset("image.logo").Model; got != DefaultModel {
+		t.Errorf("got model %q, want %q", got, DefaultModel)
+	}
+}

@@ -116,3 +116,38 @@ func TestOutputSymlinksBasePath(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadRelativeDir loads from the real filesystem with a relative
+// directory, as the CLI does.
+func TestLoadRelativeDir(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"spec/main.pix.hcl":    "image \"p\" {\n  prompt = file(\"p.txt\")\n  images = [\"refs/a.png\"]\n  output = \"out/p.png\"\n}\n",
+		"spec/p.txt":           "prompt from a file",
+		"spec/refs/a.png":      "png",
+		"spec/vars.pixvars":    "",
+		"spec/sub/x.pix.hcl":   "not loaded: subdirectories are not part of the spec",
+		"outside/evil.pix.hcl": "",
+	}
+	for name, src := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(root)
+	s, diags := Load(afero.NewOsFs(), "spec", LoadOptions{VarFiles: []string{"vars.pixvars"}})
+	if diags.HasErrors() {
+		t.Fatalf("got errors, want none:\n%s", diagText(s, diags))
+	}
+	a := s.Asset("image.p")
+	if a == nil || a.Prompt != "prompt from a file" || a.Output != "out/p.png" || len(a.Refs) != 1 || a.Refs[0].Kind != RefFile {
+		t.Errorf("got %+v, want image.p with its prompt from p.txt and a file reference", a)
+	}
+	if s.Files[filepath.Join("spec", "main.pix.hcl")] == nil || len(s.Files) != 2 {
+		t.Errorf("got files %v, want spec/main.pix.hcl and spec/vars.pixvars", s.Files)
+	}
+}

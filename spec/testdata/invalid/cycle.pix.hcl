@@ -31,3 +31,15 @@ image "after" {
   images = [image.a.output]
   output = "after.png"
 }
+
+image "lit_a" {
+  prompt = "the cycle is only in the paths"
+  images = ["lit_b.png"] # ERROR: Dependency cycle
+  output = "lit_a.png"
+}
+
+image "lit_b" {
+  prompt = "the cycle is only in the paths"
+  images = ["lit_a.png"]
+  output = "lit_b.png"
+}
