@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/afero"
@@ -86,14 +87,27 @@ func (p *planner) prior(addr string) (*Prior, string) {
 		return pr, ""
 	}
 	for _, m := range p.sp.Moved {
-		if m.To != addr {
+		from := movedFrom(m, addr)
+		if from == "" {
 			continue
 		}
-		if pr := p.recorded(m.From); pr != nil {
-			return pr, m.From
+		if pr := p.recorded(from); pr != nil {
+			return pr, from
 		}
 	}
 	return nil, ""
+}
+
+// movedFrom returns the address a moved block renames addr from, or "". A
+// block-level move (image.old to image.new) carries every instance key.
+func movedFrom(m spec.Moved, addr string) string {
+	switch {
+	case m.To == addr:
+		return m.From
+	case strings.HasPrefix(addr, m.To+"[") && !strings.Contains(m.From, "["):
+		return m.From + addr[len(m.To):]
+	}
+	return ""
 }
 
 func (p *planner) recorded(addr string) *Prior {

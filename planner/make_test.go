@@ -169,6 +169,15 @@ func TestMakeActions(t *testing.T) {
 			w.assets = []*spec.Asset{b}
 			w.moved = []spec.Moved{{From: "image.old", To: "image.new"}}
 		}, Options{}, map[string]string{"image.new": "no-op<-image.old"}},
+		{"block-level moved block carries instance keys", func(t *testing.T, w *world) {
+			old := asset("old", "a logo", "logo.png")
+			old.Addr = `image.old["a"]`
+			w.record(t, old, "png")
+			b := asset("new", "a logo", "logo.png")
+			b.Addr = `image.new["a"]`
+			w.assets = []*spec.Asset{b}
+			w.moved = []spec.Moved{{From: "image.old", To: "image.new"}}
+		}, Options{}, map[string]string{`image.new["a"]`: `no-op<-image.old["a"]`}},
 		{"target selects it and its upstream", func(t *testing.T, w *world) {
 			up := asset("hero", "a hero", "hero.png")
 			down := asset("poster", "a poster", "poster.png")
