@@ -63,7 +63,7 @@ type LockedError struct {
 
 func (e *LockedError) Error() string {
 	if e.Holder == nil {
-		return fmt.Sprintf("state lock file %s is corrupt (%v), as a pixform killed while taking the lock leaves it: "+
+		return fmt.Sprintf("state lock file %s is corrupt (%v); a pixform killed while taking the lock can leave it so: "+
 			"if no pixform is running in this directory, remove it with `pixform force-unlock %s`",
 			LockFile, e.Corrupt, CorruptLockID)
 	}

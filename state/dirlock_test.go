@@ -137,7 +137,6 @@ func TestLockNotTakenOver(t *testing.T) {
 	}
 }
 
-
 func TestForceUnlock(t *testing.T) {
 	fs := afero.NewMemMapFs()
 	if _, err := ForceUnlock(fs, "/spec", "x"); err == nil || !strings.Contains(err.Error(), "not locked") {

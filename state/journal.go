@@ -79,9 +79,11 @@ func (r *record) apply(s *State) {
 			return
 		}
 		a := r.Asset.clone()
+		prev := s.Assets[a.Addr]
 		s.Assets[a.Addr] = a
 		delete(s.Pending, a.Addr)
-		if a.TaskID != "" {
+		// A task counts once: re-recording an asset (a move) is no new spending.
+		if a.TaskID != "" && (prev == nil || prev.TaskID != a.TaskID) {
 			m := s.Models[a.Model]
 			m.Tasks++
 			m.Consumed += a.Consumed

@@ -199,3 +199,13 @@ func TestJournalWriteError(t *testing.T) {
 		t.Errorf("got %d assets, want 2", len(got.Assets))
 	}
 }
+
+func TestOpenRemovesTempFiles(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	tmp := "/spec/" + StateFile + ".tmp-12345"
+	must(t, afero.WriteFile(fs, tmp, []byte("{"), 0o600))
+	must(t, openStore(t, fs, "/spec").Close())
+	if exists(t, fs, tmp) {
+		t.Errorf("got %s left after Open, want it removed", tmp)
+	}
+}

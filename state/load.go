@@ -82,7 +82,7 @@ func load(fs afero.Fs, dir string) (*disk, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, d.state.Serial, _, err = foldState(d.state, d.base.Serial, baseEnc); err != nil {
+		if d.state.Serial, err = nextSerial(d.state, d.base.Serial, baseEnc); err != nil {
 			return nil, err
 		}
 	}
@@ -114,6 +114,18 @@ func foldState(cur *State, baseSerial uint64, baseEnc []byte) (data []byte, seri
 	c.Serial = baseSerial + 1
 	data, err = encodeState(&c)
 	return data, c.Serial, true, err
+}
+
+// nextSerial is the serial a fold of cur over baseEnc (serial baseSerial)
+// gives, without encoding cur twice.
+func nextSerial(cur *State, baseSerial uint64, baseEnc []byte) (uint64, error) {
+	c := *cur
+	c.Serial = baseSerial
+	data, err := encodeState(&c)
+	if err != nil || bytes.Equal(data, baseEnc) {
+		return baseSerial, err
+	}
+	return baseSerial + 1, nil
 }
 
 // decodeState parses state.json, reading its version first.

@@ -16,7 +16,9 @@ import (
 // (atomically, with the previous state.json kept as the backup) when it
 // outgrows state.json, and at Close; so the bytes written stay a small
 // multiple of the final state's size however many records an apply makes.
-// The lockfile is rewritten at each fold when its content changed.
+// The lockfile is rewritten at each fold when its content changed: LockFrom
+// of the state, plus the images of the lockfile Open found that the state
+// lacks (a fresh clone's), until they are forgotten, moved or done again.
 //
 // A Store is safe for concurrent use. After an error from a Record* call
 // nothing of that call was recorded.
@@ -87,6 +89,12 @@ func (st *Store) init() error {
 	for i := range d.records {
 		st.applyLockOnly(&d.records[i])
 	}
+	// Temporary files of atomic writes that a crash interrupted: nobody
+	// else writes here while we hold the lock.
+	tmps, _ := afero.Glob(st.fs, filePath(st.dir, stateDir+"/*.tmp-*")) // the pattern is valid
+	for _, tmp := range tmps {
+		_ = st.fs.Remove(tmp) // litter only: a failure changes nothing
+	}
 	if d.journal {
 		st.dirty = len(d.records) > 0
 		return st.compact()
@@ -121,7 +129,7 @@ func (st *Store) State() *State {
 	defer st.mu.Unlock()
 	c := st.cur.Clone()
 	if st.dirty {
-		if _, serial, _, err := foldState(c, c.Serial, st.baseEnc); err == nil {
+		if serial, err := nextSerial(c, c.Serial, st.baseEnc); err == nil {
 			c.Serial = serial
 		}
 	}
