@@ -20,7 +20,7 @@ func (e *executor) fileChanges(sum *Summary) error {
 		if ch.MovedFrom == "" {
 			continue
 		}
-		if _, ok := e.priors[ch.MovedFrom]; ok {
+		if _, ok := e.priors[ch.MovedFrom]; ok || (ch.Prior != nil && ch.Prior.FromLock) { // a fresh clone knows it from the lockfile only
 			if err := st.Move(ch.MovedFrom, ch.Addr, ch.Prior.Output); err != nil {
 				return err
 			}
@@ -84,7 +84,7 @@ func (e *executor) move(ch *planner.Change, sum *Summary) error {
 		a := ch.Asset
 		rec = state.Asset{Addr: a.Addr, Fingerprint: ch.Prior.Fingerprint, SHA256: ch.Prior.SHA256, Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs}
 	}
-	rec.Output = ch.Asset.Output
+	rec.Addr, rec.Output = ch.Addr, ch.Asset.Output // a moved block renamed it: the prior record still has the old address
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return err
 	}

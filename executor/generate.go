@@ -81,7 +81,7 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 		}
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
-				return res(skipped, fmt.Errorf("interrupted while waiting: task %s stays recorded and the next apply resumes it", taskID))
+				return res(skipped, fmt.Errorf("interrupted while waiting: task %s stays recorded and the next apply resumes it: %w", taskID, err))
 			}
 			return res(failed, fmt.Errorf("wait for task %s: %w (it stays recorded: the next apply resumes it)", taskID, err))
 		}
@@ -163,7 +163,7 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 	sum, err := e.download(ctx, prov, a.Output, task.Images[0])
 	if err != nil {
 		if ctx.Err() != nil {
-			return skipped, fmt.Errorf("interrupted while downloading: task %s stays recorded and the next apply resumes it", task.ID)
+			return skipped, fmt.Errorf("interrupted while downloading: task %s stays recorded and the next apply resumes it: %w", task.ID, ctx.Err())
 		}
 		return failed, fmt.Errorf("task %s: %w (it stays recorded: the next apply fetches it again)", task.ID, err)
 	}
