@@ -54,6 +54,7 @@ type executor struct {
 	authErr  atomic.Pointer[error]
 	mu       sync.Mutex // guards consumed and emit ordering
 	consumed float64
+	reserved float64 // estimated credits of tasks in flight, against MaxCredits
 }
 
 // Apply carries out the plan: state renames of moved blocks, deletes and
@@ -90,6 +91,7 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 	if err := e.fileChanges(&sum); err != nil {
 		return sum, err
 	}
+	e.warnStrayPending()
 	err := e.generateAll(ctx, &sum)
 	sum.Consumed = e.consumed
 	sum.Duration = time.Since(start)
@@ -182,7 +184,7 @@ func (e *executor) tally(sum *Summary, r result) {
 		e.emit(Event{Kind: EventFailed, Addr: r.addr, Message: r.err.Error()})
 	case skipped:
 		sum.Skipped++
-		if errors.Is(r.err, context.Canceled) || errors.Is(r.err, errBudget) {
+		if errors.Is(r.err, context.Canceled) || errors.Is(r.err, errBudget) || errors.Is(r.err, errAuthStopped) {
 			sum.Stopped = true
 		}
 		e.emit(Event{Kind: EventSkipped, Addr: r.addr, Message: r.err.Error()})
@@ -207,11 +209,56 @@ func (e *executor) addConsumed(c float64) {
 	e.mu.Unlock()
 }
 
-func (e *executor) overBudget() bool {
+// reserve books an image's estimated cost against -max-credits before it
+// is submitted, so that parallel submissions cannot overshoot the budget
+// by what is in flight. It reports false once consumed and booked credits
+// reach the budget.
+func (e *executor) reserve(cost float64) bool {
 	if e.opts.MaxCredits <= 0 {
-		return false
+		return true
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.consumed >= e.opts.MaxCredits
+	if e.consumed+e.reserved >= e.opts.MaxCredits {
+		return false
+	}
+	e.reserved += cost
+	return true
+}
+
+// release returns a booking once its task is final or was never submitted.
+func (e *executor) release(cost float64) {
+	if e.opts.MaxCredits <= 0 {
+		return
+	}
+	e.mu.Lock()
+	e.reserved -= cost
+	e.mu.Unlock()
+}
+
+// warnStrayPending names the tasks an earlier apply left in flight for
+// images this plan does not generate: nothing waits on them now, and one
+// whose id was never recorded may have been charged.
+func (e *executor) warnStrayPending() {
+	planned := map[string]bool{}
+	for _, ch := range e.plan.Changes {
+		if ch.Action.Generates() {
+			planned[ch.Addr] = true
+		}
+	}
+	addrs := make([]string, 0, len(e.pending))
+	for addr := range e.pending {
+		if !planned[addr] {
+			addrs = append(addrs, addr)
+		}
+	}
+	sort.Strings(addrs)
+	for _, addr := range addrs {
+		p := e.pending[addr]
+		msg := fmt.Sprintf("task %s of an earlier apply is still recorded, but this plan does not generate the image: it is not awaited", p.TaskID)
+		if p.TaskID == "" {
+			msg = "an earlier apply stopped while submitting this image, which this plan does not generate: the service may have accepted (and charged for) that submission unrecorded"
+		}
+		e.emit(Event{Kind: EventWarning, Addr: addr, TaskID: p.TaskID, Message: msg})
+	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	errBudget = errors.New("not submitted: the -max-credits budget is spent")
+	errBudget = errors.New("not submitted: the -max-credits budget is reached (credits consumed plus the estimates of tasks in flight); raise -max-credits to go on")
 	errLost   = errors.New("task lost")
 )
 
@@ -60,17 +60,22 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 			e.emit(Event{Kind: EventWarning, Addr: a.Addr, Message: "task " + pend.TaskID + " of an earlier apply had other inputs: it is abandoned"})
 		}
 	}
+	booked := false // this apply's submit booked ch.Cost against the budget
 	for resubmits := 0; ; resubmits++ {
 		if taskID == "" {
-			if taskID, err = e.submit(ctx, prov, a.Addr, fp, a.Model, req); err != nil {
+			if taskID, err = e.submit(ctx, prov, a.Addr, fp, a.Model, ch.Cost, req); err != nil {
 				if errors.Is(err, context.Canceled) || errors.Is(err, errBudget) || errors.Is(err, errAuthStopped) {
 					return res(skipped, err)
 				}
 				return res(failed, err)
 			}
-			submittedAt = e.opts.Now()
+			submittedAt, booked = e.opts.Now(), true
 		}
 		task, err := e.wait(ctx, prov, a, taskID, submittedAt)
+		if booked {
+			e.release(ch.Cost)
+			booked = false
+		}
 		if errors.Is(err, errLost) && resubmits < maxResubmits {
 			e.emit(Event{Kind: EventWarning, Addr: a.Addr, TaskID: taskID, Message: fmt.Sprintf("task %s is still unknown to the service after the grace period: submitting again", taskID)})
 			if err := e.opts.Store.RecordAbandoned(a.Addr); err != nil {
@@ -94,18 +99,18 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 	}
 }
 
-var errAuthStopped = errors.New("not submitted: the API key was refused earlier in this apply")
+var errAuthStopped = errors.New("not submitted: the API key was refused earlier in this apply; set a valid key in the environment variable DEFAPI_API_KEY and apply again")
 
 // submit records the intent, submits, and records the task id the moment it
 // arrives: the only window in which a crash can pay twice is the request.
-func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp, model string, req provider.Request) (string, error) {
+func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp, model string, cost float64, req provider.Request) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("not submitted: apply was interrupted: %w", err)
 	}
 	if e.authErr.Load() != nil {
 		return "", errAuthStopped
 	}
-	if e.overBudget() {
+	if !e.reserve(cost) {
 		return "", errBudget
 	}
 	now := e.opts.Now()
@@ -121,6 +126,9 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 			break
 		}
 		id, err = prov.Submit(context.WithoutCancel(ctx), req)
+	}
+	if err != nil {
+		e.release(cost)
 	}
 	if err != nil && isAmbiguous(err) {
 		// The intent stays recorded: the next apply names the image again.
