@@ -1,6 +1,8 @@
 // Package provider defines how pixform talks to an image generation service:
 // the Provider interface (submit a task, query it, download its image), the
-// Request and Task types, and the Error kinds the executor branches on.
+// Request and Task types, and the Error kinds the executor branches on;
+// and the data: URI helpers every party shares (DataURI for local
+// reference files, DecodeDataURI and CopyDataURI to stream results).
 //
 // Implementations live in sub-packages: defapi (the HTTP client of the
 // Nano Banana Pro API described in API.md) and offline (deterministic

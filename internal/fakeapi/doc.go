@@ -14,5 +14,8 @@
 // 401 shapes, 400 details, 404s) and what the real service does beyond it
 // (a fresh task answers 404 for a while, text-only results, results as a
 // single object, aspect_ratio and image_size, models beyond the listed
-// ones). It imports nothing of pixform; only _test files import it.
+// ones). With Options.NoiseBytes it serves large, incompressible images,
+// streamed as they are made, for benchmarks of downloads. It imports
+// nothing of pixform; only tests and the benchmark command bench/apply
+// import it.
 package fakeapi

@@ -160,8 +160,11 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errBody(1, "not found", ""))
 		return
 	}
-	img := s.images.get(t.prompt)
-	data := img.png
+	if s.opts.NoiseBytes > 0 {
+		s.serveNoise(w, t.prompt, hit && f.Kind == "truncate")
+		return
+	}
+	data := s.images.get(t.prompt).png
 	if hit && f.Kind == "truncate" {
 		data = data[:len(data)/2]
 	}
@@ -209,7 +212,7 @@ func (s *Server) view(t *task, now time.Time, withCreated bool) taskJSON {
 	case t.text != "":
 		item = map[string]string{"text": t.text}
 	case s.opts.ResultForm == "datauri":
-		item = map[string]string{"image": s.images.get(t.prompt).dataURI}
+		item = map[string]string{"image": s.dataURI(t.prompt)}
 	default:
 		item = map[string]string{"image": s.URL + "/files/" + t.id + ".png"}
 	}

@@ -32,5 +32,5 @@ func (s *Server) Key() string { return s.opts.Key }
 // ImagePNG returns the PNG bytes the server serves for a prompt, so tests
 // can compare what a client wrote to disk.
 func (s *Server) ImagePNG(prompt string) []byte {
-	return append([]byte(nil), s.images.get(prompt).png...)
+	return append([]byte(nil), s.pngOf(prompt)...)
 }

@@ -26,6 +26,10 @@ type Options struct {
 	ObjectResult    bool          // result as a single object instead of an array
 	StatusSteps     bool          // walk pending, submitted, in_progress before the end
 	RejectModels    []string      // models answered with 400; all others are accepted
+	// NoiseBytes, when > 0, makes every image a PNG of random pixels of
+	// about this many bytes (incompressible, made on each download, never
+	// kept); ImageWidth and ImageHeight are then ignored.
+	NoiseBytes int
 }
 
 // Server is a running fake API. Its methods are safe for concurrent use.

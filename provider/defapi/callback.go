@@ -127,6 +127,7 @@ func (cb *callbacks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cb.mu.Unlock()
 	switch {
 	case !ok:
+		cb.logf("callback for task %q ignored: not waiting for it", clip(task.ID))
 		reply(w, http.StatusNotFound, "task not found")
 	case !task.Status.Final():
 		reply(w, http.StatusOK, "ok") // only final states are delivered

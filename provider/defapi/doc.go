@@ -17,6 +17,6 @@
 // it, and internal/fakeapi stands in for the service in its tests.
 //
 // Files: client.go (Config, New, Submit, Query), retry.go (the policy and
-// status classification), throttle.go (rate limiting), decode.go (lenient
-// bodies), download.go, callback.go.
+// status classification), throttle.go (rate limiting), decode.go and
+// fields.go (lenient bodies), download.go, callback.go.
 package defapi
