@@ -128,8 +128,11 @@ func New(opts Options) *Server {
 		s.reject[m] = true
 	}
 	s.cbCtx, s.cbCancel = context.WithCancel(context.Background())
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.srv.URL
+	// URL is set before serving starts: handlers read it, and the race
+	// detector sees no order through the loopback socket.
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = "http://" + s.srv.Listener.Addr().String()
+	s.srv.Start()
 	return s
 }
 
