@@ -24,7 +24,14 @@ func TestExamples(t *testing.T) {
 			if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 				t.Fatal(err)
 			}
+			// An example's *.pixvars.hcl files are passed with -var-file, as
+			// its comments tell a user to: pixform loads no variables file
+			// unasked.
+			varFiles, _ := filepath.Glob(filepath.Join(src, "*.pixvars.hcl"))
 			run := func(args ...string) (int, string) {
+				for _, f := range varFiles {
+					args = append(args, "-var-file="+filepath.Base(f))
+				}
 				var out bytes.Buffer
 				code := cli.Run(context.Background(), append([]string{"-chdir=" + dir, "-no-color"}, args...), strings.NewReader(""), &out, &out)
 				return code, out.String()

@@ -142,7 +142,7 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 			e.authErr.CompareAndSwap(nil, &err)
 			return "", fmt.Errorf("%w: set a valid key in the environment variable DEFAPI_API_KEY and apply again", err)
 		}
-		return "", fmt.Errorf("submit: %w", err)
+		return "", err // a *provider.Error, which names its operation
 	}
 	if err := e.opts.Store.RecordSubmitted(addr, id, e.opts.Now()); err != nil {
 		return "", err

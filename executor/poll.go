@@ -22,13 +22,15 @@ func (e *executor) wait(ctx context.Context, prov provider.Provider, a *spec.Ass
 		notified = n.Wait(id)
 		defer n.Forget(id)
 	}
-	delay := e.tracker.first(key)
+	delay, learn := e.tracker.first(key), true
 	if s, ok := prov.(interface{ Synchronous() bool }); ok && s.Synchronous() {
-		delay = 0
+		delay, learn = 0, false
 	}
 	if notified != nil {
-		delay = max(4*delay, 30*time.Second)
+		delay, learn = max(4*delay, 30*time.Second), false // a safety poll aims at nothing
 	}
+	firstDelay := delay
+	var waited time.Duration // since the wait began, by the timer
 	first, last := true, provider.Status("")
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
@@ -43,6 +45,7 @@ func (e *executor) wait(ctx context.Context, prov provider.Provider, a *spec.Ass
 			continue
 		case <-timer.C:
 		}
+		waited += delay
 		t, err := prov.Query(ctx, id)
 		switch {
 		case provider.KindOf(err) == provider.KindLost:
@@ -59,16 +62,13 @@ func (e *executor) wait(ctx context.Context, prov provider.Provider, a *spec.Ass
 				e.emit(Event{Kind: EventStatus, Addr: a.Addr, TaskID: id, Status: string(t.Status)})
 			}
 			if t.Status.Final() {
-				if first {
-					e.tracker.observe(key, true)
+				if learn {
+					e.tracker.observe(key, firstDelay, waited, first)
 				}
 				return t, nil
 			}
 		}
-		if first {
-			e.tracker.observe(key, false)
-		}
-		delay = e.tracker.next(key, delay, first)
+		delay = e.tracker.next(firstDelay, delay, first)
 		if notified != nil {
 			delay = max(delay, 30*time.Second)
 		}
@@ -85,15 +85,33 @@ func (e *executor) grace(kind string) time.Duration {
 }
 
 // tracker learns, per provider and model, when to poll a task first: it
-// aims at the time by which most tasks are done. A first poll that finds the
-// task done pulls the estimate in a little; one that finds it running pushes
-// it out more, so it settles where about one first poll in six misses.
+// aims at the time by which most tasks are done. A task found done at its
+// first poll pulls the estimate in a little, below the delay it waited; one
+// found running pushes it out to when a later poll found it done (an eighth
+// later at least, see next; a quarter at most, so that one slow task does
+// not delay the first polls of many), so it settles where about one first
+// poll in seven misses. Until a task of its kind completes, the estimate
+// is a guess (Options.PollFirst): the first completion replaces it,
+// however far off it was.
+//
+// Each step is taken from what the task itself waited, not from the
+// current estimate, so that tasks started together, which report the same
+// outcome together, move the estimate once: stepping from the estimate, a
+// hundred tasks of one wave would compound a hundred steps (1.1^100).
 type tracker struct {
 	mu       sync.Mutex
 	est      map[string]time.Duration
 	initial  time.Duration
 	maxDelay time.Duration
 }
+
+// The steps of the estimate, and its bounds.
+const (
+	hitStep  = 0.98 // a first poll found the task done: aim this much earlier than it waited
+	maxGrow  = 1.25 // it found the task running: aim when it was found done, at most this much later
+	minFirst = 100 * time.Millisecond
+	maxFirst = 2 * time.Minute
+)
 
 func newTracker(initial, maxDelay time.Duration) *tracker {
 	return &tracker{est: map[string]time.Duration{}, initial: initial, maxDelay: maxDelay}
@@ -108,26 +126,32 @@ func (t *tracker) first(key string) time.Duration {
 	return t.initial
 }
 
-// observe records the outcome of a first poll.
-func (t *tracker) observe(key string, hit bool) {
+// observe records a task found done: its first poll waited first, the
+// poll that found it done waited done since the wait began, and hit tells
+// whether that was the first poll.
+func (t *tracker) observe(key string, first, done time.Duration, hit bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	d, ok := t.est[key]
-	if !ok {
-		d = t.initial
+	d, learnt := t.est[key]
+	earlier := time.Duration(float64(first) * hitStep)
+	switch {
+	case hit && learnt:
+		d = min(d, earlier)
+	case hit:
+		d = earlier
+	case learnt:
+		d = max(d, min(done, time.Duration(float64(first)*maxGrow)))
+	default: // the guess was too early: the first completion replaces it
+		d = done
 	}
-	if hit {
-		d = d * 98 / 100
-	} else {
-		d = d * 110 / 100
-	}
-	t.est[key] = min(max(d, 100*time.Millisecond), 2*time.Minute)
+	t.est[key] = min(max(d, minFirst), maxFirst)
 }
 
-// next is the delay before the next poll of a task still running.
-func (t *tracker) next(key string, prev time.Duration, afterFirst bool) time.Duration {
+// next is the delay before the next poll of a task still running, whose
+// first poll waited first and whose last wait was prev.
+func (t *tracker) next(first, prev time.Duration, afterFirst bool) time.Duration {
 	if afterFirst {
-		return max(t.first(key)/8, 100*time.Millisecond)
+		return min(max(first/8, minFirst), t.maxDelay)
 	}
 	return min(prev*3/2, t.maxDelay)
 }

@@ -83,7 +83,8 @@ func (r *record) apply(s *State) {
 		s.Assets[a.Addr] = a
 		delete(s.Pending, a.Addr)
 		// A task counts once: re-recording an asset (a move) is no new spending.
-		if a.TaskID != "" && (prev == nil || prev.TaskID != a.TaskID) {
+		// Offline placeholders cost nothing and would drag a model's estimate to 0.
+		if a.TaskID != "" && a.Provider != "offline" && (prev == nil || prev.TaskID != a.TaskID) {
 			m := s.Models[a.Model]
 			m.Tasks++
 			m.Consumed += a.Consumed

@@ -11,7 +11,7 @@ import (
 )
 
 func runApply(e *env, args []string) int {
-	fs := newFlags(e, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [plan flags]")
+	fs := newFlags(e, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [plan flags]\n       pixform apply [-parallelism=N] [-lock-timeout=D] PLANFILE   (a plan saved by plan -out: applied as it is, without asking)")
 	var pf planFlags
 	pf.register(fs)
 	autoApprove := fs.Bool("auto-approve", false, "apply without asking")
@@ -20,8 +20,20 @@ func runApply(e *env, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
+	if !pf.start(e) {
+		return ExitError
+	}
+	if pf.json && !*autoApprove && fs.NArg() == 0 {
+		return e.errorf("apply -json needs -auto-approve: with machine output there is no one to answer the question. Add -auto-approve, or apply a plan saved with 'pixform plan -out=FILE'.")
+	}
 	if *parallelism < 1 {
 		return e.errorf("-parallelism=%d: it must be at least 1.", *parallelism)
+	}
+	if fs.NArg() > 0 { // apply PLANFILE (planfile.go)
+		if fs.NArg() > 1 || pf.set() {
+			return e.errorf("apply takes one saved plan file, and the plan already fixes variables, targets and replacements: put flags such as -parallelism before the file, and leave out -var, -var-file, -target, -replace and -provider.")
+		}
+		return e.applyPlanFile(fs.Arg(0), savedApply{parallelism: *parallelism, lockTimeout: *lockTimeout, flags: &pf})
 	}
 	sp, ok := e.loadSpec(pf.varFlags)
 	if !ok {
@@ -42,7 +54,9 @@ func runApply(e *env, args []string) int {
 			}
 		}
 	}()
-	if h := store.TookOver(); h != nil {
+	if h := store.TookOver(); h != nil && e.json != nil {
+		e.json.warn("", fmt.Sprintf("the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over", h.PID, h.Host, h.Started.Format(time.RFC3339)))
+	} else if h != nil {
 		fmt.Fprintf(e.stderr, "Note: the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over.\n",
 			h.PID, h.Host, h.Started.Format(time.RFC3339))
 	}
@@ -52,6 +66,9 @@ func runApply(e *env, args []string) int {
 		return ExitError
 	}
 	e.renderPlan(p, st)
+	if !pf.withinBudget(e, p) {
+		return ExitError
+	}
 	if !p.HasChanges() {
 		return ExitOK
 	}
@@ -64,10 +81,13 @@ func runApply(e *env, args []string) int {
 		return e.errorf("%v", err)
 	}
 	defer closeProviders(providers)
-	printer := newEventPrinter(e)
+	var printer applyReporter = newEventPrinter(e).forPlan(p)
+	if live, ok := e.liveProgress(p, *parallelism); ok { // a terminal, not -json (progress.go)
+		printer = live
+	}
 	sum, err := executor.Apply(e.ctx, p, executor.Options{
 		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers,
-		Parallelism: *parallelism, OnEvent: printer.event,
+		Parallelism: *parallelism, MaxCredits: pf.maxCredits, OnEvent: printer.event,
 	})
 	cerr := store.Close()
 	store = nil

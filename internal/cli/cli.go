@@ -31,6 +31,14 @@ type env struct {
 	stderr  io.Writer
 	noColor bool
 	getenv  func(string) string
+	// json, when set (-json), receives what the command reports, as one
+	// JSON object per line on stdout; see jsonui.go.
+	json *jsonUI
+	// forceColor colors plans even when stdout is no terminal (tests).
+	forceColor bool
+	// maxCredits is -max-credits of plan and apply, 0 for none: the
+	// closing summary says when the budget stopped an apply.
+	maxCredits float64
 }
 
 type command struct {
@@ -45,6 +53,14 @@ func commands() []command {
 		{"plan", "Show which images would be generated, moved or deleted", runPlan},
 		{"show", "Show the current state", runShow},
 		{"validate", "Check the spec without touching the network", runValidate},
+		{"init", "Start a spec here: a commented example and a .gitignore", runInit},
+		{"verify", "Check every output on disk against the lockfile (for CI)", runVerify},
+		{"fmt", "Rewrite spec files in canonical layout", runFmt},
+		{"graph", "Print the image dependency graph as DOT", runGraph},
+		{"state", "Inspect and edit the state: list, show, rm", runState},
+		{"import", "Adopt an existing image file as an image's output", runImport},
+		{"force-unlock", "Release a state lock whose holder cannot be checked", runForceUnlock},
+		{"gallery", "Write an HTML contact sheet of every image", runGallery},
 	}
 }
 
@@ -136,6 +152,10 @@ func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 func (e *env) errorf(format string, args ...any) int {
+	if e.json != nil {
+		e.json.errorf(format, args...)
+		return ExitError
+	}
 	fmt.Fprintf(e.stderr, "Error: "+format+"\n", args...)
 	return ExitError
 }

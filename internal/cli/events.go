@@ -1,20 +1,71 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
 
 	"github.com/pixform/pixform/executor"
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/provider"
 )
 
-// eventPrinter prints one plain line per apply event.
+// eventPrinter reports an apply: one plain line per event, or with -json
+// one JSON object per event. Failures name the image and where its block
+// is (site.pix.hcl:12), known from the plan given to forPlan.
 type eventPrinter struct {
-	e *env
+	e     *env
+	pt    painter
+	sites map[string]string // address -> "file:line" of its image block
 }
 
-func newEventPrinter(e *env) *eventPrinter { return &eventPrinter{e: e} }
+func newEventPrinter(e *env) *eventPrinter {
+	return &eventPrinter{e: e, pt: e.painter(), sites: map[string]string{}}
+}
+
+// forPlan learns the image blocks of the plan being applied, so that
+// failures say where they come from, and tells -json each change's action.
+func (p *eventPrinter) forPlan(pl *planner.Plan) *eventPrinter {
+	p.sites = planSites(p.e.dir, pl)
+	if p.e.json != nil {
+		p.e.json.mu.Lock()
+		for _, ch := range pl.Changes {
+			p.e.json.actions[ch.Addr] = ch.Action
+		}
+		p.e.json.mu.Unlock()
+	}
+	return p
+}
+
+// planSites maps each generated address to "file:line" of its block.
+func planSites(dir string, pl *planner.Plan) map[string]string {
+	sites := map[string]string{}
+	for _, ch := range pl.Changes {
+		if a := ch.Asset; a != nil && a.DeclRange.Filename != "" {
+			sites[ch.Addr] = fmt.Sprintf("%s:%d", relName(dir, a.DeclRange.Filename), a.DeclRange.Start.Line)
+		}
+	}
+	return sites
+}
+
+// named is "image.x (site.pix.hcl:12)", or the address alone.
+func (p *eventPrinter) named(addr string) string {
+	if s := p.sites[addr]; s != "" {
+		return addr + " (" + s + ")"
+	}
+	return addr
+}
 
 func (p *eventPrinter) event(ev executor.Event) {
-	w := p.e.stdout
+	if p.e.json != nil {
+		p.e.json.event(ev, p.sites[ev.Addr])
+		return
+	}
+	w, pt := p.e.stdout, p.pt
 	switch ev.Kind {
 	case executor.EventStart:
 		fmt.Fprintf(w, "%s: generating...\n", ev.Addr)
@@ -27,9 +78,9 @@ func (p *eventPrinter) event(ev executor.Event) {
 	case executor.EventDownload:
 		fmt.Fprintf(w, "%s: downloading\n", ev.Addr)
 	case executor.EventDone:
-		fmt.Fprintf(w, "%s: %s after %s (%.2f credits)\n", ev.Addr, p.e.color("32", "done"), ev.Elapsed.Round(100_000_000), ev.Consumed)
+		fmt.Fprintf(w, "%s: %s after %s (%s credits)\n", ev.Addr, pt.paint(colorAdded, "done"), ev.Elapsed.Round(100*time.Millisecond), credits(ev.Consumed))
 	case executor.EventFailed:
-		fmt.Fprintf(w, "%s: %s: %s\n", ev.Addr, p.e.color("31", "failed"), ev.Message)
+		fmt.Fprintf(w, "%s: %s: %s\n", p.named(ev.Addr), pt.paint(colorRemoved, "failed"), ev.Message)
 	case executor.EventSkipped:
 		fmt.Fprintf(w, "%s: %s\n", ev.Addr, ev.Message)
 	case executor.EventMoved:
@@ -37,21 +88,108 @@ func (p *eventPrinter) event(ev executor.Event) {
 	case executor.EventDeleted:
 		fmt.Fprintf(w, "%s: deleted %s\n", ev.Addr, ev.Message)
 	case executor.EventWarning:
-		fmt.Fprintf(w, "%s: %s %s\n", ev.Addr, p.e.color("33", "warning:"), ev.Message)
+		fmt.Fprintf(w, "%s: %s %s\n", ev.Addr, pt.paint(colorChanged, "warning:"), ev.Message)
 	}
 }
 
 func (p *eventPrinter) summary(s executor.Summary) {
-	w := p.e.stdout
-	fmt.Fprintf(w, "\nApply complete: %d generated, %d failed, %d skipped, %d moved, %d deleted. Credits consumed: %.2f. Time: %s.\n",
-		s.Generated, s.Failed, s.Skipped, s.Moved, s.Deleted, s.Consumed, s.Duration.Round(10_000_000))
+	if p.e.json != nil {
+		p.e.json.summary(s, func(addr string) string { return p.sites[addr] })
+		return
+	}
+	writeSummary(p.e.stdout, p.pt, s, p.sites)
+	if budgetStopped(p.e.ctx, s, p.e.maxCredits) {
+		fmt.Fprintf(p.e.stdout, "The budget -max-credits=%s stopped this apply (%s credits consumed): images not yet submitted are left for the next apply.\n",
+			credits(p.e.maxCredits), credits(s.Consumed))
+	}
+}
+
+// budgetStopped reports whether -max-credits stopped the apply: it
+// stopped early, neither interrupted nor because the key was refused.
+func budgetStopped(ctx context.Context, s executor.Summary, budget float64) bool {
+	if !s.Stopped || budget <= 0 || (ctx != nil && ctx.Err() != nil) {
+		return false
+	}
+	for _, f := range s.Failures {
+		if provider.KindOf(f.Err) == provider.KindAuth {
+			return false
+		}
+	}
+	return true
+}
+
+// summaryLine is the closing line of an apply.
+func summaryLine(s executor.Summary) string {
+	return fmt.Sprintf("Apply complete: %d generated, %d failed, %d skipped, %d moved, %d deleted. Credits consumed: %s. Time: %s.",
+		s.Generated, s.Failed, s.Skipped, s.Moved, s.Deleted, credits(s.Consumed), s.Duration.Round(10*time.Millisecond))
+}
+
+// writeSummary closes an apply for people: the counts, why it stopped, and
+// each failure with the image, where its block is, what happened and what
+// to do. sites maps addresses to "file:line"; it may be nil.
+func writeSummary(w io.Writer, pt painter, s executor.Summary, sites map[string]string) {
+	fmt.Fprintf(w, "\n%s\n", summaryLine(s))
 	if s.Stopped {
 		fmt.Fprintln(w, "Apply stopped before the end: run 'pixform apply' again to resume; recorded tasks are not paid for twice.")
 	}
-	for _, f := range s.Failures {
-		fmt.Fprintf(w, "  %s: %v\n", f.Addr, f.Err)
+	if len(s.Failures) == 0 {
+		return
 	}
-	if s.Failed > 0 {
-		fmt.Fprintln(w, "Run 'pixform apply' again to retry what failed; finished images are kept.")
+	fmt.Fprintln(w)
+	hints := map[string]bool{}
+	for _, f := range s.Failures {
+		name := f.Addr
+		if site := sites[f.Addr]; site != "" {
+			name += " (" + site + ")"
+		}
+		fmt.Fprintf(w, "%s %s: %s\n", pt.paint(colorRemoved, "Error:"), name, describeFailure(f.Err))
+		hints[failureHint(f.Err)] = true
+	}
+	var list []string
+	for h := range hints {
+		list = append(list, h)
+	}
+	sort.Strings(list)
+	fmt.Fprintf(w, "\n%s\n", strings.Join(list, "\n"))
+}
+
+// describeFailure is what happened to a failed image, in a line: the
+// service's own words for a refused key or request, else the error.
+func describeFailure(err error) string {
+	var pe *provider.Error
+	if !errors.As(err, &pe) {
+		return err.Error()
+	}
+	said := pe.Message
+	if pe.Detail != "" {
+		said = pe.Detail
+	}
+	status := ""
+	if pe.Status != 0 {
+		status = fmt.Sprintf(" (HTTP %d: %s)", pe.Status, said)
+	}
+	switch {
+	case pe.Kind == provider.KindAuth && pe.Status != 0:
+		return fmt.Sprintf("the service refused the API key (HTTP %d)", pe.Status)
+	case pe.Kind == provider.KindBadRequest && pe.Op == "submit":
+		return "the service refused the request as invalid" + status
+	}
+	return err.Error()
+}
+
+// failureHint says what to do about a failed image, by the kind of failure.
+func failureHint(err error) string {
+	msg := err.Error()
+	switch {
+	case provider.KindOf(err) == provider.KindAuth || strings.Contains(msg, "DEFAPI_API_KEY"):
+		return "The API key was refused: set a valid key in DEFAPI_API_KEY, then run 'pixform apply' again; finished images are kept."
+	case provider.KindOf(err) == provider.KindBadRequest:
+		return "The service refused a request as invalid: fix the image block named above as its message says, then run 'pixform apply' again."
+	case strings.Contains(msg, "answered with text"):
+		return "The model answered in words instead of an image: ask for an image more plainly in the prompt, or try another model, then run 'pixform apply' again."
+	case strings.Contains(msg, " failed: "):
+		return "A task failed on the service: run 'pixform apply' again to retry it, or change the prompt if it keeps failing; finished images are kept."
+	default:
+		return "Run 'pixform apply' again to retry what failed; finished images are kept."
 	}
 }

@@ -32,6 +32,10 @@ func (e *env) loadSpec(v varFlags) (*spec.Spec, bool) {
 		return sp, false
 	}
 	if len(sp.Assets) == 0 && len(sp.Files) == 0 {
+		if e.json != nil {
+			e.errorf("no *.pix.hcl files in %s: run 'pixform init' to start a spec here, or use -chdir=DIR to point at one.", e.dir)
+			return sp, false
+		}
 		fmt.Fprintf(e.stderr, "Error: no *.pix.hcl files in %s.\n\nRun 'pixform init' to start a spec here, or use -chdir=DIR to point at one.\n", e.dir)
 		return sp, false
 	}
@@ -43,10 +47,15 @@ func (e *env) printDiags(sp *spec.Spec, diags hcl.Diagnostics) {
 	if len(diags) == 0 {
 		return
 	}
+	if e.json != nil {
+		e.json.diagnostics(diags)
+		return
+	}
 	var files map[string]*hcl.File
 	if sp != nil {
 		files = sp.Files
 	}
+	files, diags = relDiags(e.dir, files, diags)
 	width := 0
 	if f, ok := e.stderr.(interface{ Fd() uintptr }); ok {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
@@ -55,4 +64,28 @@ func (e *env) printDiags(sp *spec.Spec, diags hcl.Diagnostics) {
 	}
 	wr := hcl.NewDiagnosticTextWriter(e.stderr, files, uint(width), !e.noColor && e.isTerminal(e.stderr))
 	wr.WriteDiagnostics(diags)
+}
+
+// relDiags returns copies of diags, and of the file map they refer to,
+// with file names relative to dir: "site.pix.hcl:12", not the full path.
+func relDiags(dir string, files map[string]*hcl.File, diags hcl.Diagnostics) (map[string]*hcl.File, hcl.Diagnostics) {
+	relFiles := make(map[string]*hcl.File, len(files))
+	for name, f := range files {
+		relFiles[relName(dir, name)] = f
+	}
+	rel := func(r *hcl.Range) *hcl.Range {
+		if r == nil {
+			return nil
+		}
+		c := *r
+		c.Filename = relName(dir, c.Filename)
+		return &c
+	}
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		c := *d
+		c.Subject, c.Context = rel(d.Subject), rel(d.Context)
+		out[i] = &c
+	}
+	return relFiles, out
 }

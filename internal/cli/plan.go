@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/spec"
@@ -12,14 +13,43 @@ import (
 // planFlags are the flags plan and apply share.
 type planFlags struct {
 	varFlags
-	targets multi
-	replace multi
+	targets    multi
+	replace    multi
+	json       bool    // -json: machine-readable output (jsonui.go)
+	maxCredits float64 // -max-credits: refuse plans that cost more; 0 means no cap
 }
 
 func (p *planFlags) register(fs *flag.FlagSet) {
 	p.varFlags.register(fs)
 	fs.Var(&p.targets, "target", "plan only `ADDR` and what it depends on (repeatable)")
 	fs.Var(&p.replace, "replace", "regenerate `ADDR` even if nothing changed (repeatable)")
+	fs.BoolVar(&p.json, "json", false, "print one JSON object per line instead of text, for machines")
+	fs.Float64Var(&p.maxCredits, "max-credits", 0, "refuse a plan estimated to cost more than `N` credits, and stop submitting once N are consumed (0: no cap)")
+}
+
+// start begins the output of plan or apply: with -json, the version line.
+// It refuses a negative budget.
+func (p *planFlags) start(e *env) bool {
+	if p.json {
+		e.json = newJSONUI(e.stdout, e.dir)
+		e.json.version()
+	}
+	if p.maxCredits < 0 {
+		e.errorf("-max-credits=%s: a budget cannot be negative; give a number of credits, or 0 for no cap.", credits(p.maxCredits))
+		return false
+	}
+	e.maxCredits = p.maxCredits
+	return true
+}
+
+// withinBudget refuses a plan whose estimated cost exceeds -max-credits.
+func (p *planFlags) withinBudget(e *env, pl *planner.Plan) bool {
+	if p.maxCredits <= 0 || pl.Cost <= p.maxCredits {
+		return true
+	}
+	e.errorf("the plan is estimated to cost %s credits, more than the budget -max-credits=%s: nothing was submitted. Raise the budget (-max-credits=%s), or plan fewer images with -target=ADDR.",
+		credits(pl.Cost), credits(p.maxCredits), credits(pl.Cost))
+	return false
 }
 
 // options turns the flags into planner options, checking the addresses.
@@ -43,12 +73,16 @@ func (p *planFlags) options(e *env) (planner.Options, bool) {
 }
 
 func runPlan(e *env, args []string) int {
-	fs := newFlags(e, "plan", "plan [-detailed-exitcode] [-target=ADDR]... [-replace=ADDR]... [-var NAME=VALUE]... [-var-file=FILE]...")
+	fs := newFlags(e, "plan", "plan [-out=FILE] [-detailed-exitcode] [-target=ADDR]... [-replace=ADDR]... [-var NAME=VALUE]... [-var-file=FILE]...")
 	var pf planFlags
 	pf.register(fs)
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none, 1 on error")
+	out := fs.String("out", "", "save the plan to `FILE`, for 'pixform apply FILE' to carry out exactly")
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	if !pf.start(e) {
+		return ExitError
 	}
 	sp, ok := e.loadSpec(pf.varFlags)
 	if !ok {
@@ -67,6 +101,14 @@ func runPlan(e *env, args []string) int {
 		return ExitError
 	}
 	e.renderPlan(p, st)
+	if !pf.withinBudget(e, p) {
+		return ExitError
+	}
+	if *out != "" { // planfile.go
+		if err := e.savePlan(*out, p); err != nil {
+			return e.errorf("%v", err)
+		}
+	}
 	if *detailed && p.HasChanges() {
 		return ExitChanges
 	}
@@ -80,6 +122,12 @@ func (e *env) makePlan(sp *spec.Spec, st *state.State, opts planner.Options) (*p
 		e.errorf("%v", err)
 		return nil, false
 	}
+	for _, addr := range opts.Replace {
+		if sp.Asset(addr) == nil {
+			e.errorf("%s", unknownReplace(sp, addr))
+			return nil, false
+		}
+	}
 	p, diags := planner.Make(e.fs, sp, st, lock, opts)
 	e.printDiags(sp, diags)
 	if diags.HasErrors() {
@@ -88,14 +136,39 @@ func (e *env) makePlan(sp *spec.Spec, st *state.State, opts planner.Options) (*p
 	return p, true
 }
 
+// unknownReplace explains a -replace address that names no image.
+func unknownReplace(sp *spec.Spec, addr string) string {
+	var instances []string
+	for _, a := range sp.Assets {
+		if strings.HasPrefix(a.Addr, addr+"[") {
+			instances = append(instances, a.Addr)
+		}
+	}
+	if len(instances) > 0 {
+		return fmt.Sprintf("-replace=%s names a block with several instances: name one, such as -replace='%s' (instances: %s).",
+			addr, instances[0], strings.Join(instances, ", "))
+	}
+	return fmt.Sprintf("-replace=%s names no image in the spec: check the spelling; 'pixform state list' lists the images pixform made.", addr)
+}
+
 // pendingNote tells the user about tasks an earlier apply left in flight.
 func (e *env) pendingNote(st *state.State) {
 	if len(st.Pending) == 0 {
 		return
 	}
+	if e.json != nil {
+		for _, addr := range sortedAddrs(st.Pending) {
+			msg := "a task from an earlier apply is in flight; apply resumes it without paying again"
+			if st.Pending[addr].TaskID == "" {
+				msg = "an apply stopped while submitting it; the service may have accepted (and charged for) that submission unrecorded"
+			}
+			e.json.warn(addr, msg)
+		}
+		return
+	}
 	fmt.Fprintf(e.stdout, "\n%d image(s) have tasks in flight from an earlier apply; apply resumes them without paying again.\n", len(st.Pending))
-	for addr, p := range st.Pending {
-		if p.TaskID == "" {
+	for _, addr := range sortedAddrs(st.Pending) {
+		if st.Pending[addr].TaskID == "" {
 			fmt.Fprintf(e.stdout, "  %s: an apply stopped while submitting it; the service may have accepted (and charged for) that submission unrecorded.\n", addr)
 		}
 	}

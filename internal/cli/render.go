@@ -2,55 +2,134 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/state"
 )
 
-// renderPlan prints a plan for people: one block per change with its
-// reasons, then a closing summary line.
+// ANSI SGR codes of the plan's colors.
+const (
+	colorBold    = "1"
+	colorAdded   = "32" // green: create, added words
+	colorChanged = "33" // yellow: replace, warnings
+	colorMoved   = "36" // cyan: move
+	colorRemoved = "31" // red: delete, removed words
+)
+
+// painter colors text when on, and leaves it alone otherwise.
+type painter struct{ on bool }
+
+func (p painter) paint(code, s string) string {
+	if !p.on || s == "" {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+// painter returns how the command colors stdout: only on a terminal, and
+// never with -no-color, NO_COLOR or -json; forceColor turns it on for tests.
+func (e *env) painter() painter {
+	if e.json != nil {
+		return painter{}
+	}
+	return painter{on: e.forceColor || (!e.noColor && e.isTerminal(e.stdout))}
+}
+
+// renderPlan prints a plan: for people, one block per change with its
+// reasons and a closing summary; with -json, one object per change.
 func (e *env) renderPlan(p *planner.Plan, st *state.State) {
-	w := e.stdout
-	if !p.HasChanges() {
-		e.renderDrift(p)
-		fmt.Fprintln(w, "No changes. Your images match the spec.")
+	if e.json != nil {
+		e.json.plan(p)
 		e.pendingNote(st)
 		return
 	}
-	fmt.Fprintln(w, "pixform will perform the following actions:")
-	for _, ch := range p.Changes {
-		if ch.Action == planner.NoOp && ch.MovedFrom == "" {
-			continue
-		}
-		sym, verb, code := symbol(ch.Action)
-		fmt.Fprintf(w, "\n  %s\n", e.color("1", fmt.Sprintf("# %s will be %s", ch.Addr, verb)))
-		out := ""
-		if ch.Asset != nil {
-			out = ch.Asset.Output
-		} else if ch.Prior != nil {
-			out = ch.Prior.Output
-		}
-		fmt.Fprintf(w, "  %s %s (%s)\n", e.color(code, sym), ch.Addr, out)
-		for _, r := range ch.Reasons {
-			fmt.Fprintf(w, "      reason: %s\n", r)
-		}
-		if ch.Action == planner.Replace && ch.Prior != nil && ch.Prior.Prompt != "" && ch.Asset != nil && ch.Prior.Prompt != ch.Asset.Prompt {
-			fmt.Fprintf(w, "      %s\n", e.color("31", "- prompt: "+quote(ch.Prior.Prompt)))
-			fmt.Fprintf(w, "      %s\n", e.color("32", "+ prompt: "+quote(ch.Asset.Prompt)))
-		}
-	}
-	e.renderDrift(p)
-	c := p.Counts()
-	fmt.Fprintf(w, "\nPlan: %d to generate, %d to regenerate, %d to move, %d to delete. Estimated cost: %.1f credits.\n",
-		c.Create, c.Replace, c.Move, c.Delete, p.Cost)
+	writePlan(e.stdout, e.painter(), p)
 	e.pendingNote(st)
 }
 
-func (e *env) renderDrift(p *planner.Plan) {
+// writePlan renders a plan for a reviewer: Terraform's symbols and colors,
+// the reasons of every change, a word diff of each changed prompt, and the
+// counts and estimated cost.
+func writePlan(w io.Writer, pt painter, p *planner.Plan) {
+	for _, msg := range p.Warnings {
+		fmt.Fprintf(w, "%s %s\n\n", pt.paint(colorChanged, "Warning:"), msg)
+	}
+	if !p.HasChanges() {
+		writeDrift(w, pt, p)
+		fmt.Fprintln(w, "No changes. Your images match the spec.")
+		return
+	}
+	fmt.Fprintln(w, "pixform will perform the following actions:")
+	for i := range p.Changes {
+		if ch := &p.Changes[i]; ch.Action != planner.NoOp || ch.MovedFrom != "" {
+			writeChange(w, pt, ch)
+		}
+	}
+	fmt.Fprintln(w)
+	writeDrift(w, pt, p)
+	c := p.Counts()
+	fmt.Fprintf(w, "%s %d to generate, %d to regenerate, %d to move, %d to delete. Estimated cost: %s credits.\n",
+		pt.paint(colorBold, "Plan:"), c.Create, c.Replace, c.Move, c.Delete, credits(p.Cost))
+}
+
+// writeChange renders one change:
+//
+//	# image.logo will be regenerated
+//	-/+ image.logo (web/logo.png)
+//	    reason: prompt changed
+//	    - prompt: "old"
+//	    + prompt: "new"
+//	      words: old{+ new+}
+func writeChange(w io.Writer, pt painter, ch *planner.Change) {
+	sym, verb, code := symbol(ch.Action)
+	header := fmt.Sprintf("# %s will be %s", ch.Addr, verb)
+	if ch.Action == planner.NoOp {
+		header = fmt.Sprintf("# %s has moved to %s", ch.MovedFrom, ch.Addr)
+		sym, code = "->", colorMoved
+	}
+	fmt.Fprintf(w, "\n  %s\n", pt.paint(colorBold, header))
+	out := ""
+	switch {
+	case ch.Asset != nil:
+		out = ch.Asset.Output
+	case ch.Prior != nil:
+		out = ch.Prior.Output
+	}
+	fmt.Fprintf(w, "  %s %s (%s)\n", pt.paint(code, sym), ch.Addr, out)
+	for _, r := range ch.Reasons {
+		fmt.Fprintf(w, "      reason: %s\n", r)
+	}
+	if !ch.Action.Generates() || ch.Asset == nil {
+		return
+	}
+	a := ch.Asset
+	before := ""
+	if ch.Prior != nil {
+		before = ch.Prior.Prompt
+	}
+	switch {
+	case ch.Action == planner.Replace && before != "" && before != a.Prompt:
+		fmt.Fprintf(w, "      %s\n", pt.paint(colorRemoved, "- prompt: "+strconv.Quote(before)))
+		fmt.Fprintf(w, "      %s\n", pt.paint(colorAdded, "+ prompt: "+strconv.Quote(a.Prompt)))
+		fmt.Fprintf(w, "        words: %s\n", oneLine(renderWordDiff(pt, wordDiff(before, a.Prompt))))
+	default:
+		fmt.Fprintf(w, "      prompt: %s\n", strconv.Quote(a.Prompt))
+	}
+	if a.Provider == "offline" {
+		fmt.Fprintf(w, "      model:  offline placeholder, no credits\n")
+	} else {
+		fmt.Fprintf(w, "      model:  %s, about %s credits\n", a.Model, credits(ch.Cost))
+	}
+}
+
+// writeDrift warns about outputs edited by hand that the plan keeps.
+func writeDrift(w io.Writer, pt painter, p *planner.Plan) {
 	for _, ch := range p.Changes {
 		if ch.Drift && ch.Action == planner.NoOp {
-			fmt.Fprintf(e.stdout, "%s %s: %s\n\n", e.color("33", "Warning:"), ch.Addr, strings.Join(ch.Reasons, "; "))
+			fmt.Fprintf(w, "%s %s: %s\n\n", pt.paint(colorChanged, "Warning:"), ch.Addr, strings.Join(ch.Reasons, "; "))
 		}
 	}
 }
@@ -59,16 +138,28 @@ func (e *env) renderDrift(p *planner.Plan) {
 func symbol(a planner.Action) (sym, verb, color string) {
 	switch a {
 	case planner.Create:
-		return "+", "generated", "32"
+		return "+", "generated", colorAdded
 	case planner.Replace:
-		return "-/+", "regenerated", "33"
+		return "-/+", "regenerated", colorChanged
 	case planner.Move:
-		return "->", "moved", "36"
+		return "->", "moved", colorMoved
 	case planner.Delete:
-		return "-", "deleted", "31"
+		return "-", "deleted", colorRemoved
 	default:
 		return " ", "updated in state", "0"
 	}
 }
 
-func quote(s string) string { return fmt.Sprintf("%q", s) }
+// credits formats an amount of credits with one or two decimals: 2.0, 0.25.
+func credits(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	if strings.HasSuffix(s, "0") {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// oneLine keeps a prompt with line breaks on one line of the plan.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\t", `\t`).Replace(s)
+}

@@ -53,12 +53,14 @@ type fakeHolder struct{ srv *fakeapi.Server }
 
 // cmdFakeAPI drives the fake API of the script:
 //
-//	fakeapi start [lag=DUR] [latency=DUR]   start it; sets DEFAPI_BASE_URL and DEFAPI_API_KEY
+//	fakeapi start [lag=DUR] [latency=DUR] [consumed=CREDITS]
+//	                                         start it; sets DEFAPI_BASE_URL and DEFAPI_API_KEY
 //	fakeapi submits PROMPT N                 assert PROMPT was submitted N times
 //	fakeapi submissions N                    assert N submissions in all
 //	fakeapi fail PROMPT REASON               tasks with PROMPT end failed
 //	fakeapi text PROMPT TEXT                 tasks with PROMPT answer in words
 //	fakeapi fault OP KIND STATUS TIMES       inject a fault (see fakeapi.Fault)
+//	fakeapi reject MODEL                     submissions of MODEL answer 400
 func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	h := ts.Value("fake").(*fakeHolder)
 	if len(args) == 0 {
@@ -72,6 +74,10 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 		var opts fakeapi.Options
 		for _, kv := range args[1:] {
 			k, v, _ := bytes.Cut([]byte(kv), []byte("="))
+			if string(k) == "consumed" { // credits each task consumes, e.g. 1.000000
+				opts.Consumed = string(v)
+				continue
+			}
 			d, err := time.ParseDuration(string(v))
 			ts.Check(err)
 			switch string(k) {
@@ -102,6 +108,8 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 		h.srv.FailPrompt(args[1], args[2])
 	case "text":
 		h.srv.TextPrompt(args[1], args[2])
+	case "reject":
+		h.srv.RejectModel(args[1])
 	case "fault":
 		status, err := strconv.Atoi(args[3])
 		ts.Check(err)

@@ -8,13 +8,25 @@ import (
 )
 
 func runShow(e *env, args []string) int {
-	fs := newFlags(e, "show", "show")
+	fs := newFlags(e, "show", "show [-json] [PLANFILE]")
+	asJSON := fs.Bool("json", false, "print JSON for machines: the state as one \"state\" object, or a saved plan's changes")
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	if *asJSON {
+		e.json = newJSONUI(e.stdout, e.dir)
+		e.json.version()
+	}
+	if fs.NArg() > 0 { // a plan saved by plan -out (planfile.go)
+		return e.showPlanFile(fs.Args())
 	}
 	st, err := state.Load(e.fs, e.dir)
 	if err != nil {
 		return e.errorf("%v", err)
+	}
+	if e.json != nil {
+		e.json.state(st)
+		return ExitOK
 	}
 	if len(st.Assets) == 0 && len(st.Pending) == 0 {
 		fmt.Fprintln(e.stdout, "The state is empty: no image was generated here yet. Run 'pixform apply'.")

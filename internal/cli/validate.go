@@ -3,13 +3,21 @@ package cli
 import "fmt"
 
 func runValidate(e *env, args []string) int {
-	fs := newFlags(e, "validate", "validate [-var NAME=VALUE]... [-var-file=FILE]...")
+	fs := newFlags(e, "validate", "validate [-json] [-var NAME=VALUE]... [-var-file=FILE]...")
 	var vf varFlags
 	vf.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per line instead of text, for machines")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
+	if *asJSON {
+		e.json = newJSONUI(e.stdout, e.dir)
+		e.json.version()
+	}
 	sp, ok := e.loadSpec(vf)
+	if e.json != nil {
+		return e.json.validated(sp, ok)
+	}
 	if !ok {
 		return ExitError
 	}

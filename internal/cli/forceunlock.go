@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/afero"
+
+	"github.com/pixform/pixform/state"
+)
+
+func runForceUnlock(e *env, args []string) int {
+	fs := newFlags(e, "force-unlock", "force-unlock [-force] ID\n\n"+
+		"Releases the state lock with this ID, held by a pixform that cannot be checked\n"+
+		"(one on another host). A dead holder on this host needs no force-unlock: the\n"+
+		"next apply takes its lock over. ID is in the error that names the holder; use\n"+
+		"'corrupt' to remove a lock file that names no holder.")
+	force := fs.Bool("force", false, "release without asking")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		return e.errorf("force-unlock takes one lock ID, which the error about the lock names: pixform force-unlock ID.")
+	}
+	id := fs.Arg(0)
+	if !*force {
+		if held := e.describeLock(); held != "" {
+			fmt.Fprintf(e.stdout, "The state is locked by %s.\n", held)
+		}
+		fmt.Fprint(e.stdout, "\nDo you really want to release the lock?\n"+
+			"  If that pixform is still running, its apply and yours may both write the state.\n"+
+			"  Only 'yes' will be accepted to confirm.\n\n  Enter a value: ")
+		if !e.readYes() {
+			fmt.Fprintln(e.stdout, "\nforce-unlock cancelled: the lock is kept.")
+			return ExitError
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	held, err := state.ForceUnlock(e.fs, e.dir, id)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	if held.ID == state.CorruptLockID {
+		fmt.Fprintf(e.stdout, "Removed the corrupt state lock file %s. The state is unlocked.\n", state.LockFile)
+		return ExitOK
+	}
+	fmt.Fprintf(e.stdout, "Released the state lock of %s. The state is unlocked.\n", held)
+	return ExitOK
+}
+
+// describeLock names the holder of the state lock, or says the lock file
+// is corrupt; "" when there is no lock to describe.
+func (e *env) describeLock() string {
+	data, err := afero.ReadFile(e.fs, filepath.Join(e.dir, filepath.FromSlash(state.LockFile)))
+	if err != nil {
+		return "" // ForceUnlock says why
+	}
+	var h state.Holder
+	if json.Unmarshal(data, &h) != nil || h.ID == "" {
+		return "a lock file that names no holder (it is corrupt)"
+	}
+	return h.String()
+}
+
+// readYes reads one answer from stdin; only "yes" agrees.
+func (e *env) readYes() bool {
+	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	return strings.TrimSpace(line) == "yes"
+}

@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	_ "image/jpeg" // import takes JPEG
+	_ "image/png"  // and PNG
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/afero"
+	_ "golang.org/x/image/webp" // and WebP
+
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/state"
+)
+
+func runImport(e *env, args []string) int {
+	fs := newFlags(e, "import", "import [-var NAME=VALUE]... [-var-file=FILE]... [-lock-timeout=D] ADDR FILE\n\n"+
+		"Adopts FILE (a PNG, JPEG or WebP image; a path relative to the spec directory)\n"+
+		"as the output of the image ADDR without generating it: the file is copied to\n"+
+		"the image's output and recorded in the state and the lockfile, so that plan\n"+
+		"shows no changes for it.")
+	var vf varFlags
+	vf.register(fs)
+	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for an apply to release the state lock")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 2 {
+		return e.errorf("import takes an address and a file, like: pixform import image.logo logo.png")
+	}
+	addr, err := spec.ParseAddr(fs.Arg(0))
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	sp, ok := e.loadSpec(vf)
+	if !ok {
+		return ExitError
+	}
+	a := sp.Asset(addr)
+	if a == nil {
+		return e.errorf("%s", unknownImportAddr(sp, addr))
+	}
+	name := fs.Arg(1)
+	src := name
+	if !filepath.IsAbs(src) {
+		src = filepath.Join(e.dir, src)
+	}
+	data, err := afero.ReadFile(e.fs, src)
+	if err != nil {
+		return e.errorf("import %s: %v. The path is relative to the spec directory %s.", name, err, e.dir)
+	}
+	_, format, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return e.errorf("import %s: it is not a whole PNG, JPEG or WebP image (%v). Import an image file.", name, err)
+	}
+	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: *lockTimeout, Context: e.ctx})
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	code := e.importFile(store, sp, a, src, name, data, format)
+	if err := store.Close(); err != nil {
+		return e.errorf("%v", err)
+	}
+	return code
+}
+
+// unknownImportAddr explains an address that names no image of the spec.
+func unknownImportAddr(sp *spec.Spec, addr string) string {
+	var insts []string
+	for _, a := range sp.Assets {
+		if addrMatches(addr, a.Addr) {
+			insts = append(insts, a.Addr)
+		}
+	}
+	if len(insts) > 0 {
+		return fmt.Sprintf("%s has %d instances; import one file per instance, like: pixform import '%s' FILE", addr, len(insts), insts[0])
+	}
+	return fmt.Sprintf("%s is not an image of the spec: import adopts a file as the output of an image block the spec declares. Add the block first, or check the address ('pixform graph' lists them)", addr)
+}
+
+// importFile plans the asset to learn its fingerprint, puts the file at the
+// asset's output and records it as done, with no task.
+func (e *env) importFile(store *state.Store, sp *spec.Spec, a *spec.Asset, src, name string, data []byte, format string) int {
+	st := store.State()
+	lock, err := state.ReadLock(e.fs, e.dir)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	if prior := st.Assets[a.Addr]; prior != nil {
+		return e.errorf("%s is already in the state, with output %s: to adopt another file, run 'pixform state rm %s' first.", a.Addr, prior.Output, a.Addr)
+	}
+	if lock != nil {
+		for _, li := range lock.Images {
+			if li.Addr == a.Addr {
+				return e.errorf("%s is already in the lockfile, with output %s: to adopt another file, run 'pixform state rm %s' first.", a.Addr, li.Output, a.Addr)
+			}
+		}
+	}
+	if st.Pending[a.Addr] != nil {
+		return e.errorf("%s has a task in flight from an earlier apply: run 'pixform apply' to finish it, or 'pixform state rm %s' to forget it, then import.", a.Addr, a.Addr)
+	}
+	p, diags := planner.Make(e.fs, sp, st, lock, planner.Options{Targets: []string{a.Addr}})
+	e.printDiags(sp, diags)
+	if diags.HasErrors() {
+		return ExitError
+	}
+	ch := p.Change(a.Addr)
+	if ch == nil {
+		return e.errorf("%s: the plan has no change for it; this is a bug in pixform, please report it", a.Addr)
+	}
+	if ch.Fingerprint == "" {
+		up := upstreamGenerated(p, a)
+		return e.errorf("%s references %s, which must be generated first: the fingerprint of %s is known only after that. Run 'pixform apply -target=%s', then import again.",
+			a.Addr, up, a.Addr, up)
+	}
+	sum := sha256.Sum256(data)
+	sha := "sha256:" + hex.EncodeToString(sum[:])
+	dst := filepath.Join(e.dir, filepath.FromSlash(a.Output))
+	if !e.sameFile(src, dst) {
+		if cur, err := planner.HashFile(e.fs, dst); err == nil && cur != sha {
+			return e.errorf("a different file is already at %s, the output of %s: move it away, or adopt it with 'pixform import %s %s'.",
+				a.Output, a.Addr, a.Addr, a.Output)
+		}
+		if err := writeFileAtomic(e.fs, dst, data); err != nil {
+			return e.errorf("import %s: write %s: %v", a.Addr, a.Output, err)
+		}
+	}
+	refs := make([]string, len(a.Refs))
+	for i, r := range a.Refs {
+		refs[i] = r.Value
+	}
+	rec := state.Asset{
+		Addr: a.Addr, Output: a.Output, SHA256: sha, Fingerprint: ch.Fingerprint,
+		Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
+	}
+	if err := store.RecordDone(rec); err != nil {
+		return e.errorf("%v", err)
+	}
+	if ext := strings.TrimPrefix(strings.ToLower(path.Ext(a.Output)), "."); ext != format && !(ext == "jpg" && format == "jpeg") {
+		fmt.Fprintf(e.stderr, "Warning: %s is a %s image, but the output %s ends in .%s; it was copied as it is.\n", name, strings.ToUpper(format), a.Output, ext)
+	}
+	fmt.Fprintf(e.stdout, "%s: imported %s as %s (%s, %s).\n\nIt is recorded in the state and the lockfile: 'pixform plan' shows no changes for it until its inputs change.\n",
+		a.Addr, name, a.Output, strings.ToUpper(format), sha)
+	return ExitOK
+}
+
+// upstreamGenerated names the image a references that the plan generates.
+func upstreamGenerated(p *planner.Plan, a *spec.Asset) string {
+	for _, r := range a.Refs {
+		if ch := p.Change(r.Addr); r.Kind == spec.RefAsset && ch != nil && ch.Action.Generates() {
+			return r.Addr
+		}
+	}
+	return "an image it references"
+}
+
+// sameFile reports whether two paths name one file.
+func (e *env) sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := e.fs.Stat(a)
+	fb, errB := e.fs.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}

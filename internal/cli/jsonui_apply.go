@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pixform/pixform/executor"
+	"github.com/pixform/pixform/planner"
+)
+
+// The -json output of an apply: one hook object per executor event, then
+// what was done by action and the closing summary (see jsonUI).
+
+// event reports one apply event as a hook.
+func (j *jsonUI) event(ev executor.Event, site string) {
+	j.mu.Lock()
+	action := j.actions[ev.Addr]
+	switch ev.Kind {
+	case executor.EventDone:
+		if action == planner.Replace {
+			j.done.Replace++
+		} else {
+			j.done.Create++
+		}
+	case executor.EventMoved:
+		j.done.Move++
+	case executor.EventDeleted:
+		j.done.Delete++
+	}
+	j.mu.Unlock()
+	hook := map[string]any{"resource": map[string]any{"addr": ev.Addr}, "action": string(action)}
+	if ev.TaskID != "" {
+		hook["task_id"] = ev.TaskID
+	}
+	if site != "" {
+		hook["site"] = site
+	}
+	level, typ, msg := "info", "", ""
+	switch ev.Kind {
+	case executor.EventStart:
+		typ, msg = "apply_start", ev.Addr+": generating..."
+	case executor.EventSubmitted:
+		typ, msg = "task_submitted", fmt.Sprintf("%s: submitted (task %s)", ev.Addr, ev.TaskID)
+	case executor.EventResumed:
+		typ, msg = "task_submitted", ev.Addr+": "+ev.Message
+		hook["resumed"] = true
+	case executor.EventStatus:
+		typ, msg = "apply_progress", ev.Addr+": "+ev.Status
+		hook["status"] = ev.Status
+	case executor.EventDownload:
+		typ, msg = "apply_progress", ev.Addr+": downloading"
+		hook["status"] = "downloading"
+	case executor.EventDone:
+		typ, msg = "apply_complete", fmt.Sprintf("%s: done after %s (%s credits)", ev.Addr, ev.Elapsed.Round(100*time.Millisecond), credits(ev.Consumed))
+		hook["consumed"], hook["elapsed_seconds"] = ev.Consumed, ev.Elapsed.Seconds()
+	case executor.EventMoved:
+		typ, msg = "apply_complete", ev.Addr+": moved: "+ev.Message
+		hook["action"] = "move"
+	case executor.EventDeleted:
+		typ, msg = "apply_complete", ev.Addr+": deleted "+ev.Message
+		hook["action"] = "delete"
+	case executor.EventFailed:
+		level, typ, msg = "error", "apply_errored", ev.Addr+": failed: "+ev.Message
+		hook["error"] = ev.Message
+	case executor.EventSkipped:
+		level, typ, msg = "warn", "apply_skipped", ev.Addr+": "+ev.Message
+		hook["reason"] = ev.Message
+	case executor.EventWarning:
+		j.emit("warn", "diagnostic", "Warning: "+ev.Addr+": "+ev.Message, ev.Time, map[string]any{
+			"diagnostic": map[string]any{"severity": "warning", "summary": ev.Message, "detail": "", "address": ev.Addr},
+		})
+		return
+	default:
+		typ, msg = "apply_progress", ev.Addr+": "+string(ev.Kind)
+	}
+	j.emit(level, typ, msg, ev.Time, map[string]any{"hook": hook})
+}
+
+// summary closes an apply: what was done by action, then the totals.
+func (j *jsonUI) summary(s executor.Summary, sites func(string) string) {
+	j.mu.Lock()
+	d := j.done
+	j.mu.Unlock()
+	j.emit("info", "change_summary",
+		fmt.Sprintf("Apply complete! Images: %d generated, %d regenerated, %d moved, %d deleted.", d.Create, d.Replace, d.Move, d.Delete),
+		time.Time{}, map[string]any{
+			"changes": map[string]any{"add": d.Create, "change": d.Replace, "move": d.Move, "remove": d.Delete, "operation": "apply"},
+			"cost":    s.Consumed,
+		})
+	failures := []map[string]any{}
+	for _, f := range s.Failures {
+		fj := map[string]any{"addr": f.Addr, "error": f.Err.Error()}
+		if site := sites(f.Addr); site != "" {
+			fj["site"] = site
+		}
+		failures = append(failures, fj)
+	}
+	level := "info"
+	if s.Failed > 0 || s.Stopped {
+		level = "error"
+	}
+	j.emit(level, "summary", summaryLine(s), time.Time{}, map[string]any{"summary": map[string]any{
+		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted,
+		"credits": s.Consumed, "duration_seconds": s.Duration.Seconds(), "stopped": s.Stopped, "failures": failures,
+	}})
+}

@@ -1,0 +1,267 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/pixform/pixform/executor"
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/state"
+)
+
+// A saved plan (plan -out=FILE) is the planner.Plan as indented JSON:
+// its Version, the Lineage and Serial of the state it was made from, the
+// hashes of the reference files it read, the provider configurations and
+// every change with its asset. It holds no API key: the providers hold
+// none (the key is read from the environment when apply runs).
+
+// planPath resolves a plan file name: relative to the spec directory, as
+// every path pixform takes is.
+func (e *env) planPath(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(e.dir, name)
+}
+
+// savePlan writes p to the file name, atomically.
+func (e *env) savePlan(name string, p *planner.Plan) error {
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	if err := writeFileAtomic(e.fs, e.planPath(name), append(data, '\n')); err != nil {
+		return fmt.Errorf("save plan to %s: %w", name, err)
+	}
+	if e.json == nil {
+		fmt.Fprintf(e.stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  pixform apply %s\n", name, name)
+	}
+	return nil
+}
+
+// readPlanFile reads a saved plan, refusing a version it does not know.
+func (e *env) readPlanFile(name string) (*planner.Plan, error) {
+	data, err := afero.ReadFile(e.fs, e.planPath(name))
+	if err != nil {
+		if errors.Is(err, iofs.ErrNotExist) {
+			return nil, fmt.Errorf("plan file %s does not exist: make one with 'pixform plan -out=%s'", name, name)
+		}
+		return nil, fmt.Errorf("read plan file %s: %w", name, err)
+	}
+	var head struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil || head.Version == nil {
+		return nil, fmt.Errorf("%s is not a pixform plan file (%v): make one with 'pixform plan -out=%s'", name, errOr(err, "it has no version"), name)
+	}
+	if *head.Version != planner.FormatVersion {
+		return nil, fmt.Errorf("plan file %s has format version %d, but this pixform reads version %d: make the plan again with this pixform, 'pixform plan -out=%s'",
+			name, *head.Version, planner.FormatVersion, name)
+	}
+	var p planner.Plan
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("plan file %s is damaged (%v): make it again with 'pixform plan -out=%s'", name, err, name)
+	}
+	for i, ch := range p.Changes {
+		if ch.Addr == "" || (ch.Action != planner.Delete && ch.Action != planner.NoOp && ch.Asset == nil) || (ch.Action == planner.Delete && ch.Prior == nil) {
+			return nil, fmt.Errorf("plan file %s is damaged (change %d is incomplete): make it again with 'pixform plan -out=%s'", name, i, name)
+		}
+	}
+	return &p, nil
+}
+
+func errOr(err error, s string) any {
+	if err != nil {
+		return err
+	}
+	return s
+}
+
+// planStale tells why a saved plan no longer fits the state, or nil. The
+// lineage of a plan made before anything was recorded (serial 0) means
+// nothing, since an empty state gets a fresh lineage each time it is read:
+// such a plan fits a state that still has serial 0.
+func planStale(name string, p *planner.Plan, st *state.State) error {
+	if p.Serial != 0 && p.Lineage != st.Lineage {
+		return fmt.Errorf("this plan was made for another state (lineage %s; the state here has lineage %s): run 'pixform plan -out=%s' here and apply that",
+			p.Lineage, st.Lineage, name)
+	}
+	if p.Serial != st.Serial {
+		return fmt.Errorf("the state changed since this plan was made (serial %d, plan made from serial %d): run 'pixform plan -out=%s' again",
+			st.Serial, p.Serial, name)
+	}
+	return nil
+}
+
+// refsChanged tells which local reference file differs from what the plan
+// read, or nil.
+func (e *env) refsChanged(name string, p *planner.Plan) error {
+	for _, rel := range sortedKeys(p.RefHashes) {
+		got, err := planner.HashFile(e.fs, filepath.Join(e.dir, filepath.FromSlash(rel)))
+		switch {
+		case err != nil:
+			return fmt.Errorf("reference file %s cannot be read since this plan was made (%v): run 'pixform plan -out=%s' again", rel, err, name)
+		case got != p.RefHashes[rel]:
+			return fmt.Errorf("reference file %s changed since this plan was made: run 'pixform plan -out=%s' again", rel, name)
+		}
+	}
+	return nil
+}
+
+// savedApply is what apply PLANFILE takes from the command line.
+type savedApply struct {
+	parallelism int
+	lockTimeout time.Duration
+	flags       *planFlags // -max-credits and -json; set() is false
+}
+
+// applyPlanFile carries out a saved plan exactly, without asking: the plan
+// is what the user approved. It refuses a stale plan.
+func (e *env) applyPlanFile(name string, o savedApply) int {
+	if fi, err := e.fs.Stat(e.planPath(name)); err == nil && fi.IsDir() {
+		return e.errorf("apply takes a saved plan file, but %s is a directory: to apply the spec there, run 'pixform -chdir=%s apply'.", name, name)
+	}
+	p, err := e.readPlanFile(name)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	st, err := state.Load(e.fs, e.dir)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	if err := planStale(name, p, st); err != nil {
+		return e.errorf("%v", err)
+	}
+	if !p.HasChanges() {
+		e.renderPlan(p, st)
+		return ExitOK
+	}
+	if !o.flags.withinBudget(e, p) {
+		return ExitError
+	}
+	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: o.lockTimeout, Context: e.ctx})
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	defer func() {
+		if store != nil {
+			if err := store.Close(); err != nil {
+				e.errorf("%v", err)
+			}
+		}
+	}()
+	if h := store.TookOver(); h != nil {
+		fmt.Fprintf(e.stderr, "Note: the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over.\n",
+			h.PID, h.Host, h.Started.Format(time.RFC3339))
+	}
+	// Another apply may have finished between the check above and the lock.
+	if err := planStale(name, p, store.State()); err != nil {
+		return e.errorf("%v", err)
+	}
+	if err := e.refsChanged(name, p); err != nil {
+		return e.errorf("%v", err)
+	}
+	providers, err := e.providers(&spec.Spec{Providers: p.Providers}, p)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	defer closeProviders(providers)
+	// As runApply does (apply.go): keep the two in step.
+	var printer applyReporter = newEventPrinter(e).forPlan(p)
+	if live, ok := e.liveProgress(p, o.parallelism); ok {
+		printer = live
+	}
+	sum, err := executor.Apply(e.ctx, p, executor.Options{
+		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers,
+		Parallelism: o.parallelism, MaxCredits: o.flags.maxCredits, OnEvent: printer.event,
+	})
+	cerr := store.Close()
+	store = nil
+	printer.summary(sum)
+	switch {
+	case err != nil:
+		return e.errorf("%v", err)
+	case cerr != nil:
+		return e.errorf("%v", cerr)
+	case sum.Failed > 0 || sum.Stopped || e.ctx.Err() != nil:
+		return ExitError
+	}
+	return ExitOK
+}
+
+// writeFileAtomic replaces name with data: a temporary file in the same
+// directory, synced, then renamed over it, so a reader or a crash sees the
+// old content or the new, never a mix. An existing file keeps its mode.
+func writeFileAtomic(fsys afero.Fs, name string, data []byte) error {
+	dir := filepath.Dir(name)
+	if err := fsys.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	mode := os.FileMode(0o644)
+	if fi, err := fsys.Stat(name); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := afero.TempFile(fsys, dir, "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = fsys.Chmod(tmp.Name(), mode)
+	}
+	if err == nil {
+		err = fsys.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		_ = fsys.Remove(tmp.Name()) // the write error is what matters
+		return err
+	}
+	if d, err := fsys.Open(dir); err == nil {
+		_ = d.Sync() // best effort: not every file system syncs directories
+		d.Close()
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// set reports whether any flag that shapes a plan was given: a saved plan
+// takes none of them.
+func (p *planFlags) set() bool {
+	return len(p.vars)+len(p.varFiles)+len(p.targets)+len(p.replace) > 0 || p.provider != ""
+}
+
+// showPlanFile renders a saved plan as plan rendered it.
+func (e *env) showPlanFile(args []string) int {
+	if len(args) > 1 {
+		return e.errorf("show takes one saved plan file, but got %d arguments.", len(args))
+	}
+	p, err := e.readPlanFile(args[0])
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	e.renderPlan(p, state.New())
+	return ExitOK
+}

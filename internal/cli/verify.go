@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // outputs may be JPEG
+	_ "image/png"
+	iofs "io/fs"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "golang.org/x/image/webp" // outputs may be WebP
+
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/state"
+)
+
+// mismatch is one output that does not match the lockfile.
+type mismatch struct {
+	Addr    string `json:"addr"`
+	Output  string `json:"output"`
+	Problem string `json:"problem"` // "missing", "edited", "not_an_image", "unsafe_path", "unreadable"
+	Detail  string `json:"detail"`
+}
+
+const verifyAdvice = "run 'pixform apply' to regenerate it, or restore it from version control"
+
+func runVerify(e *env, args []string) int {
+	fs := newFlags(e, "verify", "verify [-json]")
+	asJSON := fs.Bool("json", false, "print one JSON object per line instead of text, for machines")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return e.errorf("verify takes no arguments, but got %q: it checks every output the lockfile lists.", fs.Args())
+	}
+	if *asJSON {
+		e.json = newJSONUI(e.stdout, e.dir)
+		e.json.version()
+	}
+	lockPath := filepath.Join(e.dir, state.LockfileName)
+	if _, err := e.fs.Stat(lockPath); errors.Is(err, iofs.ErrNotExist) {
+		return e.nothingToVerify(fmt.Sprintf("there is no %s in %s, so no image is recorded yet. Run 'pixform apply' to generate the images and write it, then commit it.", state.LockfileName, e.dir))
+	}
+	lock, err := state.ReadLock(e.fs, e.dir)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	if len(lock.Images) == 0 {
+		return e.nothingToVerify(fmt.Sprintf("%s lists no images.", state.LockfileName))
+	}
+	var bad []mismatch
+	for _, img := range lock.Images {
+		bad = append(bad, e.verifyImage(img)...)
+	}
+	if e.json != nil {
+		for _, m := range bad {
+			e.json.emit("error", "verify_mismatch", fmt.Sprintf("%s (%s): %s", m.Addr, m.Output, m.Detail), time.Time{}, map[string]any{"mismatch": m})
+		}
+		e.json.value("verify", verifyLine(len(lock.Images), bad), map[string]any{"images": len(lock.Images), "mismatches": len(bad), "ok": len(bad) == 0})
+	} else {
+		for _, m := range bad {
+			fmt.Fprintf(e.stdout, "%s (%s): %s: %s.\n", m.Addr, m.Output, m.Detail, verifyAdvice)
+		}
+		if len(bad) > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		fmt.Fprintln(e.stdout, verifyLine(len(lock.Images), bad))
+	}
+	if len(bad) > 0 {
+		return ExitError
+	}
+	return ExitOK
+}
+
+func (e *env) nothingToVerify(why string) int {
+	msg := "Nothing to verify: " + why
+	if e.json != nil {
+		e.json.value("verify", msg, map[string]any{"images": 0, "mismatches": 0, "ok": true})
+	} else {
+		fmt.Fprintln(e.stdout, msg)
+	}
+	return ExitOK
+}
+
+func verifyLine(images int, bad []mismatch) string {
+	if len(bad) == 0 {
+		return fmt.Sprintf("Verified: all %d image(s) match %s.", images, state.LockfileName)
+	}
+	addrs := map[string]bool{}
+	for _, m := range bad {
+		addrs[m.Addr] = true
+	}
+	return fmt.Sprintf("Verification failed: %d of %d image(s) do not match %s.", len(addrs), images, state.LockfileName)
+}
+
+// verifyImage checks one output: it exists, has the recorded sha256, and
+// decodes as a PNG, JPEG or WebP. It returns every problem found.
+func (e *env) verifyImage(img state.LockImage) []mismatch {
+	m := func(problem, format string, args ...any) mismatch {
+		return mismatch{Addr: img.Addr, Output: img.Output, Problem: problem, Detail: fmt.Sprintf(format, args...)}
+	}
+	clean := path.Clean(img.Output)
+	if img.Output == "" || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") || filepath.IsAbs(filepath.FromSlash(clean)) {
+		return []mismatch{m("unsafe_path", "the lockfile names an output outside the spec directory; fix or remove its entry")}
+	}
+	name := filepath.Join(e.dir, filepath.FromSlash(clean))
+	fi, err := e.fs.Stat(name)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return []mismatch{m("missing", "the file is missing")}
+	case err != nil:
+		return []mismatch{m("unreadable", "the file cannot be read (%v)", err)}
+	case fi.IsDir():
+		return []mismatch{m("missing", "a directory is where the image should be")}
+	}
+	var out []mismatch
+	sum, err := planner.HashFile(e.fs, name)
+	if err != nil {
+		return []mismatch{m("unreadable", "the file cannot be read (%v)", err)}
+	}
+	if sum != img.SHA256 {
+		out = append(out, m("edited", "the file was changed: its sha256 is %s, the lockfile records %s", short12(sum), short12(img.SHA256)))
+	}
+	f, err := e.fs.Open(name)
+	if err != nil {
+		return append(out, m("unreadable", "the file cannot be read (%v)", err))
+	}
+	defer f.Close()
+	if _, _, err := image.DecodeConfig(f); err != nil {
+		out = append(out, m("not_an_image", "the file is not a PNG, JPEG or WebP image (%v)", err))
+	}
+	return out
+}
+
+// short12 shortens "sha256:0123456789abcdef..." to its first 12 digits.
+func short12(sum string) string {
+	hex := strings.TrimPrefix(sum, "sha256:")
+	if len(hex) > 12 {
+		return hex[:12] + "…"
+	}
+	return hex
+}
