@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"image"
 	_ "image/png"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -43,8 +45,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fakeapi": cmdFakeAPI,
-			"isimage": cmdIsImage,
+			"fakeapi":  cmdFakeAPI,
+			"isimage":  cmdIsImage,
+			"nosecret": cmdNoSecret,
 		},
 	})
 }
@@ -131,5 +134,32 @@ func cmdIsImage(ts *testscript.TestScript, neg bool, args []string) {
 		if ok == neg {
 			ts.Fatalf("%s: decodes as PNG = %v, want %v (%v)", name, ok, !neg, fmt.Sprint(err))
 		}
+	}
+}
+
+// cmdNoSecret asserts that no file below DIR holds the value of the
+// environment variable NAME: nosecret NAME DIR.
+func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: nosecret NAME DIR")
+	}
+	secret := ts.Getenv(args[0])
+	if secret == "" {
+		ts.Fatalf("nosecret: $%s is empty", args[0])
+	}
+	var found []string
+	err := filepath.WalkDir(ts.MkAbs(args[1]), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err == nil && bytes.Contains(data, []byte(secret)) {
+			found = append(found, path)
+		}
+		return err
+	})
+	ts.Check(err)
+	if (len(found) == 0) == neg {
+		ts.Fatalf("files holding $%s: %v", args[0], found)
 	}
 }
