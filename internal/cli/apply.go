@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/pixform/pixform/executor"
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/spec"
 	"github.com/pixform/pixform/state"
 )
 
@@ -43,23 +45,15 @@ func runApply(e *env, args []string) int {
 	if !ok {
 		return ExitError
 	}
-	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: *lockTimeout})
-	if err != nil {
-		return e.errorf("%v", err)
+	store, ok := e.openStore(*lockTimeout)
+	if !ok {
+		return ExitError
 	}
 	defer func() {
-		if store != nil {
-			if err := store.Close(); err != nil {
-				e.errorf("%v", err)
-			}
+		if store != nil { // not handed to execute
+			e.closeStore(store)
 		}
 	}()
-	if h := store.TookOver(); h != nil && e.json != nil {
-		e.json.warn("", fmt.Sprintf("the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over", h.PID, h.Host, h.Started.Format(time.RFC3339)))
-	} else if h != nil {
-		fmt.Fprintf(e.stderr, "Note: the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over.\n",
-			h.PID, h.Host, h.Started.Format(time.RFC3339))
-	}
 	st := store.State()
 	p, ok := e.makePlan(sp, st, opts)
 	if !ok {
@@ -76,21 +70,54 @@ func runApply(e *env, args []string) int {
 		fmt.Fprintln(e.stdout, "\nApply cancelled: nothing was generated.")
 		return ExitError
 	}
+	run := store
+	store = nil
+	return e.execute(run, sp, p, *parallelism, pf.maxCredits)
+}
+
+// openStore takes the state lock, saying so when it took over the lock of
+// a dead apply.
+func (e *env) openStore(timeout time.Duration) (*state.Store, bool) {
+	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: timeout, Context: e.ctx})
+	if err != nil {
+		e.errorf("%v", err)
+		return nil, false
+	}
+	if h := store.TookOver(); h != nil {
+		msg := fmt.Sprintf("the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over", h.PID, h.Host, h.Started.Format(time.RFC3339))
+		if e.json != nil {
+			e.json.warn("", msg)
+		} else {
+			fmt.Fprintf(e.stderr, "Note: %s.\n", msg)
+		}
+	}
+	return store, true
+}
+
+func (e *env) closeStore(store *state.Store) {
+	if err := store.Close(); err != nil {
+		e.errorf("%v", err)
+	}
+}
+
+// execute runs a plan with the store it was made under, closes the store
+// (which writes the lockfile), prints the summary and returns the exit code.
+func (e *env) execute(store *state.Store, sp *spec.Spec, p *planner.Plan, parallelism int, maxCredits float64) int {
 	providers, err := e.providers(sp, p)
 	if err != nil {
+		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
 	defer closeProviders(providers)
 	var printer applyReporter = newEventPrinter(e).forPlan(p)
-	if live, ok := e.liveProgress(p, *parallelism); ok { // a terminal, not -json (progress.go)
+	if live, ok := e.liveProgress(p, parallelism); ok { // a terminal, not -json (progress.go)
 		printer = live
 	}
 	sum, err := executor.Apply(e.ctx, p, executor.Options{
 		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers,
-		Parallelism: *parallelism, MaxCredits: pf.maxCredits, OnEvent: printer.event,
+		Parallelism: parallelism, MaxCredits: maxCredits, OnEvent: printer.event,
 	})
 	cerr := store.Close()
-	store = nil
 	printer.summary(sum)
 	switch {
 	case err != nil:

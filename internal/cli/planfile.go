@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/afero"
 
-	"github.com/pixform/pixform/executor"
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/spec"
 	"github.com/pixform/pixform/state"
@@ -148,54 +147,20 @@ func (e *env) applyPlanFile(name string, o savedApply) int {
 	if !o.flags.withinBudget(e, p) {
 		return ExitError
 	}
-	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: o.lockTimeout, Context: e.ctx})
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	defer func() {
-		if store != nil {
-			if err := store.Close(); err != nil {
-				e.errorf("%v", err)
-			}
-		}
-	}()
-	if h := store.TookOver(); h != nil {
-		fmt.Fprintf(e.stderr, "Note: the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over.\n",
-			h.PID, h.Host, h.Started.Format(time.RFC3339))
+	store, ok := e.openStore(o.lockTimeout)
+	if !ok {
+		return ExitError
 	}
 	// Another apply may have finished between the check above and the lock.
 	if err := planStale(name, p, store.State()); err != nil {
+		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
 	if err := e.refsChanged(name, p); err != nil {
+		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
-	providers, err := e.providers(&spec.Spec{Providers: p.Providers}, p)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	defer closeProviders(providers)
-	// As runApply does (apply.go): keep the two in step.
-	var printer applyReporter = newEventPrinter(e).forPlan(p)
-	if live, ok := e.liveProgress(p, o.parallelism); ok {
-		printer = live
-	}
-	sum, err := executor.Apply(e.ctx, p, executor.Options{
-		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers,
-		Parallelism: o.parallelism, MaxCredits: o.flags.maxCredits, OnEvent: printer.event,
-	})
-	cerr := store.Close()
-	store = nil
-	printer.summary(sum)
-	switch {
-	case err != nil:
-		return e.errorf("%v", err)
-	case cerr != nil:
-		return e.errorf("%v", cerr)
-	case sum.Failed > 0 || sum.Stopped || e.ctx.Err() != nil:
-		return ExitError
-	}
-	return ExitOK
+	return e.execute(store, &spec.Spec{Providers: p.Providers}, p, o.parallelism, o.flags.maxCredits)
 }
 
 // writeFileAtomic replaces name with data: a temporary file in the same
