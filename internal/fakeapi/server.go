@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultKey is the API key a Server accepts when Options.Key is empty.
-const DefaultKey = "dk-0123456789abcdef"
+const DefaultKey = "dk-fake-key-for-tests"
 
 // Options configure a Server. The zero value is a fast, well-behaved API.
 type Options struct {
