@@ -76,6 +76,9 @@ func (e *executor) downloadOnce(ctx context.Context, prov provider.Provider, ful
 	if err := tmp.Close(); err != nil {
 		return "", err
 	}
+	if err := fsys.Chmod(tmp.Name(), 0o644); err != nil { // TempFile creates 0o600: an image is a file to share
+		return "", err
+	}
 	if err := fsys.Rename(tmp.Name(), full); err != nil {
 		return "", fmt.Errorf("move image into place: %w", err)
 	}

@@ -172,7 +172,11 @@ func (p *planner) decide(a *spec.Asset) *Change {
 				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
 				a.Addr, joinReasons(ch.Reasons))
 		}
-		ch.Cost = p.estimate(a)
+		if pend := p.st.Pending[a.Addr]; pend != nil && pend.TaskID != "" && pend.Fingerprint == ch.Fingerprint {
+			ch.Reasons = append(ch.Reasons, fmt.Sprintf("task %s of an earlier apply is resumed: already paid for", pend.TaskID))
+		} else {
+			ch.Cost = p.estimate(a)
+		}
 	}
 	return ch
 }

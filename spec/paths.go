@@ -152,16 +152,29 @@ func (l *loader) osSymlinkEscape(lst afero.Lstater, rel string) (string, bool) {
 		}
 		resolved, err := filepath.EvalSymlinks(p)
 		if err != nil {
-			return q, true // a dangling or looping link: refuse to write through it
+			return firstLink(lst, l.dir, q), true // a dangling or looping link: refuse to write through it
 		}
 		if resolved, err = filepath.Abs(resolved); err != nil {
 			return "", false
 		}
 		r, err := filepath.Rel(root, resolved)
 		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-			return q, true
+			return firstLink(lst, l.dir, q), true
 		}
 		return "", false
 	}
 	return "", false
+}
+
+// firstLink names the first symbolic link along rel (the one to replace
+// with a directory), or rel itself when it finds none.
+func firstLink(lst afero.Lstater, dir, rel string) string {
+	parts := strings.Split(rel, "/")
+	for i := range parts {
+		q := strings.Join(parts[:i+1], "/")
+		if fi, _, err := lst.LstatIfPossible(filepath.Join(dir, filepath.FromSlash(q))); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return q
+		}
+	}
+	return rel
 }

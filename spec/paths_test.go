@@ -88,6 +88,30 @@ func TestOutputSymlinks(t *testing.T) {
 	}
 }
 
+// TestOutputSymlinkNamed checks that the error names the link to replace,
+// not the file beyond it that exists outside.
+func TestOutputSymlinkNamed(t *testing.T) {
+	root := t.TempDir()
+	dir, outside := filepath.Join(root, "spec"), filepath.Join(root, "outside")
+	for _, d := range []string{dir, filepath.Join(outside, "sub")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(outside, "sub", "a.png"), []byte("png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "public")); err != nil {
+		t.Skipf("cannot make symbolic links here: %v", err)
+	}
+	l := &loader{fs: afero.NewOsFs(), dir: dir}
+	for _, rel := range []string{"public/sub/a.png", "public/sub/new.png", "public/new/b.png"} {
+		if link, escapes := l.symlinkEscape(rel); !escapes || link != "public" {
+			t.Errorf("symlinkEscape(%q) = %q, %v; want \"public\", true", rel, link, escapes)
+		}
+	}
+}
+
 // TestOutputSymlinksBasePath checks the resolver for filesystems other than
 // the operating system's, which have links but no EvalSymlinks.
 func TestOutputSymlinksBasePath(t *testing.T) {

@@ -27,9 +27,12 @@ func runForceUnlock(e *env, args []string) int {
 	}
 	id := fs.Arg(0)
 	if !*force {
-		if held := e.describeLock(); held != "" {
-			fmt.Fprintf(e.stdout, "The state is locked by %s.\n", held)
+		held, heldID := e.describeLock()
+		if held == "" || (heldID != id && !(heldID == "" && id == state.CorruptLockID)) {
+			_, err := state.ForceUnlock(afero.NewReadOnlyFs(e.fs), e.dir, id) // says why, before asking: not locked, or another ID
+			return e.errorf("%v", err)
 		}
+		fmt.Fprintf(e.stdout, "The state is locked by %s.\n", held)
 		fmt.Fprint(e.stdout, "\nDo you really want to release the lock?\n"+
 			"  If that pixform is still running, its apply and yours may both write the state.\n"+
 			"  Only 'yes' will be accepted to confirm.\n\n  Enter a value: ")
@@ -51,18 +54,18 @@ func runForceUnlock(e *env, args []string) int {
 	return ExitOK
 }
 
-// describeLock names the holder of the state lock, or says the lock file
-// is corrupt; "" when there is no lock to describe.
-func (e *env) describeLock() string {
+// describeLock names the holder of the state lock and its ID, or says the
+// lock file is corrupt (ID ""); "" when there is no lock to describe.
+func (e *env) describeLock() (string, string) {
 	data, err := afero.ReadFile(e.fs, filepath.Join(e.dir, filepath.FromSlash(state.LockFile)))
 	if err != nil {
-		return "" // ForceUnlock says why
+		return "", "" // ForceUnlock says why
 	}
 	var h state.Holder
 	if json.Unmarshal(data, &h) != nil || h.ID == "" {
-		return "a lock file that names no holder (it is corrupt)"
+		return "a lock file that names no holder (it is corrupt)", ""
 	}
-	return h.String()
+	return h.String(), h.ID
 }
 
 // readYes reads one answer from stdin; only "yes" agrees.

@@ -22,6 +22,11 @@ func Main() int {
 		case <-done:
 			return
 		}
+		select {
+		case <-done: // stop() cancelled ctx after Run returned: no signal came
+			return
+		default:
+		}
 		again := make(chan os.Signal, 1)
 		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
 		fmt.Fprintln(os.Stderr, "\nInterrupted: no new images are submitted; waiting tasks stay recorded. Press Ctrl-C again to exit at once.")

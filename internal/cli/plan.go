@@ -81,6 +81,9 @@ func runPlan(e *env, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
+	if fs.NArg() > 0 { // flags after it were not parsed: -detailed-exitcode must not be lost silently
+		return e.errorf("plan takes no arguments, but got %q: flags go before any argument, and an image is chosen with -target=ADDR.", fs.Args())
+	}
 	if !pf.start(e) {
 		return ExitError
 	}

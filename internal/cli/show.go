@@ -29,6 +29,11 @@ func runShow(e *env, args []string) int {
 		return ExitOK
 	}
 	if len(st.Assets) == 0 && len(st.Pending) == 0 {
+		if lock, err := state.ReadLock(e.fs, e.dir); err == nil && len(lock.Images) > 0 { // a fresh clone
+			fmt.Fprintf(e.stdout, "The state is empty: no apply ran in this copy of the project, but %s records %d image(s). "+
+				"'pixform state show ADDR' shows one; 'pixform plan' compares them with the spec.\n", state.LockfileName, len(lock.Images))
+			return ExitOK
+		}
 		fmt.Fprintln(e.stdout, "The state is empty: no image was generated here yet. Run 'pixform apply'.")
 		return ExitOK
 	}

@@ -10,6 +10,9 @@ func runValidate(e *env, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return e.errorf("validate takes no arguments, but got %q: it checks every *.pix.hcl file of the directory; use -chdir=DIR for another one.", fs.Args())
+	}
 	if *asJSON {
 		e.json = newJSONUI(e.stdout, e.dir)
 		e.json.version()

@@ -26,7 +26,23 @@ type mismatch struct {
 	Detail  string `json:"detail"`
 }
 
-const verifyAdvice = "run 'pixform apply' to regenerate it, or restore it from version control"
+// verifyAdvice says what to do about m: apply keeps a file edited by hand,
+// so only -replace regenerates it.
+func verifyAdvice(m mismatch) string {
+	switch m.Problem {
+	case "missing":
+		return ": run 'pixform apply' to generate it again, or restore it from version control"
+	case "edited", "not_an_image":
+		cmd := "'pixform apply -replace=" + m.Addr + "'"
+		if strings.ContainsAny(m.Addr, "[\"") {
+			cmd = "pixform apply -replace='" + m.Addr + "'" // as typed in a shell
+		}
+		return ": run " + cmd + " to regenerate it, or restore it from version control"
+	case "unreadable":
+		return ": make it readable, or restore it from version control"
+	}
+	return "" // unsafe_path: the detail says what to do
+}
 
 func runVerify(e *env, args []string) int {
 	fs := newFlags(e, "verify", "verify [-json]")
@@ -63,7 +79,7 @@ func runVerify(e *env, args []string) int {
 		e.json.value("verify", verifyLine(len(lock.Images), bad), map[string]any{"images": len(lock.Images), "mismatches": len(bad), "ok": len(bad) == 0})
 	} else {
 		for _, m := range bad {
-			fmt.Fprintf(e.stdout, "%s (%s): %s: %s.\n", m.Addr, m.Output, m.Detail, verifyAdvice)
+			fmt.Fprintf(e.stdout, "%s (%s): %s%s.\n", m.Addr, m.Output, m.Detail, verifyAdvice(m))
 		}
 		if len(bad) > 0 {
 			fmt.Fprintln(e.stdout)
