@@ -29,6 +29,9 @@ func (e *executor) wait(ctx context.Context, prov provider.Provider, a *spec.Ass
 	if notified != nil {
 		delay, learn = max(4*delay, 30*time.Second), false // a safety poll aims at nothing
 	}
+	if e.opts.Now().Sub(submittedAt) > delay {
+		learn = false // resumed from an earlier apply: how long it runs is unknown
+	}
 	firstDelay := delay
 	var waited time.Duration // since the wait began, by the timer
 	first, last := true, provider.Status("")
@@ -90,9 +93,10 @@ func (e *executor) grace(kind string) time.Duration {
 // found running pushes it out to when a later poll found it done (an eighth
 // later at least, see next; a quarter at most, so that one slow task does
 // not delay the first polls of many), so it settles where about one first
-// poll in seven misses. Until a task of its kind completes, the estimate
-// is a guess (Options.PollFirst): the first completion replaces it,
-// however far off it was.
+// poll in seven misses. The first estimate is a guess (Options.PollFirst):
+// when it is too early, the first task that completes replaces it; when
+// it may be too late (no first poll has found a task running yet), each
+// first poll that finds its task done halves it.
 //
 // Each step is taken from what the task itself waited, not from the
 // current estimate, so that tasks started together, which report the same
@@ -101,6 +105,7 @@ func (e *executor) grace(kind string) time.Duration {
 type tracker struct {
 	mu       sync.Mutex
 	est      map[string]time.Duration
+	missed   map[string]bool // a first poll found a task running
 	initial  time.Duration
 	maxDelay time.Duration
 }
@@ -114,7 +119,7 @@ const (
 )
 
 func newTracker(initial, maxDelay time.Duration) *tracker {
-	return &tracker{est: map[string]time.Duration{}, initial: initial, maxDelay: maxDelay}
+	return &tracker{est: map[string]time.Duration{}, missed: map[string]bool{}, initial: initial, maxDelay: maxDelay}
 }
 
 func (t *tracker) first(key string) time.Duration {
@@ -134,6 +139,9 @@ func (t *tracker) observe(key string, first, done time.Duration, hit bool) {
 	defer t.mu.Unlock()
 	d, learnt := t.est[key]
 	earlier := time.Duration(float64(first) * hitStep)
+	if !t.missed[key] {
+		earlier = first / 2 // the guess may be far too late
+	}
 	switch {
 	case hit && learnt:
 		d = min(d, earlier)
@@ -143,6 +151,9 @@ func (t *tracker) observe(key string, first, done time.Duration, hit bool) {
 		d = max(d, min(done, time.Duration(float64(first)*maxGrow)))
 	default: // the guess was too early: the first completion replaces it
 		d = done
+	}
+	if !hit {
+		t.missed[key] = true
 	}
 	t.est[key] = min(max(d, minFirst), maxFirst)
 }

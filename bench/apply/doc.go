@@ -19,9 +19,14 @@
 //
 //	go run ./bench/apply [-n 1000] [-p 100] [-latency 2s] [-mode polling|callbacks|both|none]
 //	                     [-state-n 10000] [-rss-n 1000 -rss-size 4MB] [-o FILE]
+//	                     [-cpuprofile FILE] [-mutexprofile FILE]
 //
 // -o writes the table as Markdown too (for the README). -state-n 0 or
-// -rss-n 0 skips that part. Every apply runs end to end as the CLI does:
+// -rss-n 0 skips that part. On stderr, each timed apply also shows where an
+// image's time goes (start to submitted, submitted to final, final to
+// done); -cpuprofile and -mutexprofile profile the timed applies. Timed
+// figures depend on the machine's load and disk (every state record and
+// every image is fsynced): the caption gives the load average. Every apply runs end to end as the CLI does:
 // a *.pix.hcl file is written to a temp directory, loaded with spec.Load,
 // planned with planner.Make, and applied with executor.Apply on a
 // state.Store of that directory.

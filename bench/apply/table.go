@@ -44,7 +44,7 @@ func (t *table) addLatency(cfg config, mode string, r latencyResult) {
 	}
 	t.add(mode+": wall time", r.wall.Round(time.Millisecond).String(), "", nil)
 	t.add(mode+": ideal ceil(N/P)·L", id.String(), "", nil)
-	t.add(mode+": wall / ideal", fmt.Sprintf("%.3f", ratio), fmt.Sprintf("≤ %.2f", ratioTarget), check(ratio <= ratioTarget))
+	t.add(mode+": wall / ideal", fmt.Sprintf("%.4f", ratio), fmt.Sprintf("≤ %.2f", ratioTarget), check(ratio <= ratioTarget))
 	t.add(mode+": requests per image", fmt.Sprintf("%.2f (submit %d, query %d, download %d)",
 		reqs, r.counts.Submit, r.counts.Query, r.counts.Download), fmt.Sprintf("≤ %.1f", reqTarget), check(reqs <= reqTarget))
 }
@@ -66,7 +66,7 @@ func (t *table) addRSS(cfg config, r rssResult) {
 
 // params describes the run, for the table's caption.
 func params(cfg config) string {
-	return fmt.Sprintf("N=%d, P=%d, L=%s, mode=%s, state-n=%d, rss-n=%d, rss-size=%d B; %s, %s/%s, %d CPUs, load average %s",
+	return fmt.Sprintf("N=%d, P=%d, L=%s, mode=%s, state-n=%d, rss-n=%d, rss-size=%d B; %s, %s/%s, %d CPUs, load average %s at the end",
 		cfg.n, cfg.p, cfg.latency, cfg.mode, cfg.stateN, cfg.rssN, cfg.rssSize,
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), loadAverage())
 }

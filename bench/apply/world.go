@@ -25,15 +25,28 @@ type outcome struct {
 	lockBytes  int64 // final pixform.lock.hcl
 }
 
-// specFile is the spec of an apply of n images on one provider kind.
-const specFile = `provider %q {}
-
-image "img" {
+// specBlock is one image block of the spec; a block has at most
+// maxCount instances (spec's limit on count), so n images take several.
+const specBlock = `
+image "img%d" {
   count  = %d
-  prompt = "Benchmark image number ${count.index}, flat vector, pastel palette"
-  output = "out/${format("%%05d", count.index)}.png"
+  prompt = "Benchmark image number ${count.index} of block %d, flat vector, pastel palette"
+  output = "out/%d/${format("%%05d", count.index)}.png"
 }
 `
+
+const maxCount = 10000
+
+// specFile is the spec of n images on one provider kind.
+func specFile(kind string, n int) []byte {
+	src := fmt.Appendf(nil, "provider %q {}\n", kind)
+	for b := 0; n > 0; b++ {
+		c := min(n, maxCount)
+		src = fmt.Appendf(src, specBlock, b, c, b, b)
+		n -= c
+	}
+	return src
+}
 
 // applyImages runs, in a fresh temp directory, what pixform apply
 // -auto-approve does for a spec of n images on prov: spec.Load,
@@ -47,7 +60,7 @@ func applyImages(ctx context.Context, prov provider.Provider, n, p int, onEvent 
 	}
 	defer os.RemoveAll(dir)
 	fsys := afero.NewOsFs()
-	if err := os.WriteFile(filepath.Join(dir, "bench.pix.hcl"), fmt.Appendf(nil, specFile, prov.Kind(), n), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "bench.pix.hcl"), specFile(prov.Kind(), n), 0o644); err != nil {
 		return out, err
 	}
 	sp, diags := spec.Load(fsys, dir, spec.LoadOptions{})
