@@ -54,7 +54,8 @@ type executor struct {
 	authErr  atomic.Pointer[error]
 	mu       sync.Mutex // guards consumed and emit ordering
 	consumed float64
-	reserved float64 // estimated credits of tasks in flight, against MaxCredits
+	reserved float64                   // estimated credits of tasks in flight, against MaxCredits
+	written  map[string]state.FileHash // hash-cache entries of the images written
 }
 
 // Apply carries out the plan: state renames of moved blocks, deletes and
@@ -93,6 +94,9 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 	}
 	e.warnStrayPending()
 	err := e.generateAll(ctx, &sum)
+	if serr := opts.Store.SetFiles(e.written); serr != nil && err == nil {
+		err = serr
+	}
 	sum.Consumed = e.consumed
 	sum.Duration = time.Since(start)
 	sort.Slice(sum.Failures, func(i, j int) bool { return sum.Failures[i].Addr < sum.Failures[j].Addr })
@@ -261,4 +265,15 @@ func (e *executor) warnStrayPending() {
 		}
 		e.emit(Event{Kind: EventWarning, Addr: addr, TaskID: p.TaskID, Message: msg})
 	}
+}
+
+// stamp keeps the hash-cache entry of an image just written, so the next
+// plan does not read it again; they are stored together at the end.
+func (e *executor) stamp(rel string, fh state.FileHash) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.written == nil {
+		e.written = map[string]state.FileHash{}
+	}
+	e.written[rel] = fh
 }

@@ -187,6 +187,9 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return failed, err
 	}
+	if fi, err := e.opts.Fs.Stat(e.path(a.Output)); err == nil {
+		e.stamp(a.Output, planner.Stamp(fi, sum))
+	}
 	return ok, nil
 }
 

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -53,6 +54,14 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 	}
 	if lock != nil {
 		for _, li := range lock.Images {
+			if !safeRel(li.Output) {
+				p.diags = append(p.diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Unsafe path in the lockfile",
+					Detail:   fmt.Sprintf("%s lists %s with the output %q, which is not inside the spec directory. pixform never writes such a path: restore %s from version control, or delete that entry.", state.LockfileName, li.Addr, li.Output, state.LockfileName),
+				})
+				continue
+			}
 			p.lock[li.Addr] = li
 		}
 	}
@@ -111,13 +120,29 @@ func movedFrom(m spec.Moved, addr string) string {
 }
 
 func (p *planner) recorded(addr string) *Prior {
-	if a, ok := p.st.Assets[addr]; ok {
+	a, inState := p.st.Assets[addr]
+	li, inLock := p.lock[addr]
+	if inState && !(inLock && p.lockWins(a, li)) {
 		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs}
 	}
-	if li, ok := p.lock[addr]; ok {
+	if inLock {
 		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true}
 	}
 	return nil
+}
+
+// lockWins reports whether the committed lockfile knows an image better
+// than the local state: they disagree, and the file on disk is the one the
+// lockfile names. That is a teammate's newer image pulled from version
+// control; the state is only this machine's memory of an older one. (After
+// a crash the state can be newer than the lockfile; then the disk holds
+// the state's image and the state wins.)
+func (p *planner) lockWins(a *state.Asset, li state.LockImage) bool {
+	if a.Fingerprint == li.Fingerprint && a.SHA256 == li.SHA256 && a.Output == li.Output {
+		return false
+	}
+	sum, ok, err := p.hasher.Hash(li.Output)
+	return err == nil && ok && sum == li.SHA256
 }
 
 // decide plans one asset; its upstream assets were decided before it.
@@ -278,4 +303,12 @@ func joinReasons(r []string) string {
 		out += s
 	}
 	return out
+}
+
+// safeRel reports whether rel is a clean slash path inside the directory.
+func safeRel(rel string) bool {
+	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "\\") || path.Clean(rel) != rel {
+		return false
+	}
+	return rel != ".." && !strings.HasPrefix(rel, "../")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/pixform/pixform/executor"
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/spec"
 	"github.com/pixform/pixform/state"
@@ -157,6 +158,10 @@ func (e *env) applyPlanFile(name string, o savedApply) int {
 		return e.errorf("%v", err)
 	}
 	if err := e.refsChanged(name, p); err != nil {
+		e.closeStore(store)
+		return e.errorf("%v", err)
+	}
+	if _, err := executor.Adopt(store, p); err != nil {
 		e.closeStore(store)
 		return e.errorf("%v", err)
 	}

@@ -1,0 +1,37 @@
+package executor
+
+import (
+	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/state"
+)
+
+// Adopt records in the state the images the plan knows from the lockfile
+// alone and leaves as they are: on a fresh clone, and when a teammate's
+// newer image and lockfile were pulled over an older local state. Without
+// it the state would keep its older memory, and the lockfile that the
+// store writes from the state on Close would revert the teammate's entry.
+// It returns the addresses it adopted.
+func Adopt(store *state.Store, p *planner.Plan) ([]string, error) {
+	var adopted []string
+	for _, ch := range p.Changes {
+		pr := ch.Prior
+		if pr == nil || !pr.FromLock || ch.Action != planner.NoOp || ch.Drift || ch.MovedFrom != "" ||
+			ch.Asset == nil || ch.Fingerprint != pr.Fingerprint {
+			continue
+		}
+		a := ch.Asset
+		refs := make([]string, len(a.Refs))
+		for i, r := range a.Refs {
+			refs[i] = r.Value
+		}
+		rec := state.Asset{
+			Addr: a.Addr, Output: a.Output, SHA256: pr.SHA256, Fingerprint: pr.Fingerprint,
+			Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
+		}
+		if err := store.RecordDone(rec); err != nil {
+			return adopted, err
+		}
+		adopted = append(adopted, a.Addr)
+	}
+	return adopted, nil
+}
