@@ -121,9 +121,6 @@ func (cb *callbacks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	cb.mu.Lock()
 	ch, ok := cb.waiting[task.ID]
-	if ok && task.Status.Final() {
-		delete(cb.waiting, task.ID)
-	}
 	cb.mu.Unlock()
 	switch {
 	case !ok:
@@ -132,9 +129,18 @@ func (cb *callbacks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case !task.Status.Final():
 		reply(w, http.StatusOK, "ok") // only final states are delivered
 	default:
-		ch <- task // buffered, and sent at most once: the entry is gone
+		select {
+		case ch <- task: // kept in the buffer until Wait's caller reads it
+		default: // a repeated callback: the first is already there
+		}
 		reply(w, http.StatusOK, "ok")
 	}
+}
+
+// expect registers a task this client just submitted, so that a callback
+// arriving before the caller's Wait is kept rather than refused.
+func (cb *callbacks) expect(taskID string) {
+	cb.wait(taskID)
 }
 
 func reply(w http.ResponseWriter, status int, msg string) {

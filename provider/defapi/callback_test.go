@@ -67,7 +67,7 @@ func TestCallbackHandler(t *testing.T) {
 		{"malformed", url, "POST", `{"task_id":`, http.StatusBadRequest},
 		{"not final", url, "POST", `{"task_id":"ta-1","status":"in_progress"}`, http.StatusOK},
 		{"final", url, "POST", final, http.StatusOK},
-		{"again", url, "POST", final, http.StatusNotFound},
+		{"again", url, "POST", final, http.StatusOK}, // acknowledged; the first one stays delivered
 	}
 	for _, tt := range tests {
 		var code int
@@ -112,5 +112,28 @@ func TestCallbackListenError(t *testing.T) {
 	_, err := New(Config{APIKey: testKey, Callback: &CallbackConfig{Listen: "256.0.0.1:http"}})
 	if err == nil || strings.Contains(err.Error(), testKey) {
 		t.Errorf("New = %v, want a listen error without the key", err)
+	}
+}
+
+// TestCallbackBeforeWait: the final callback of a task this client
+// submitted may arrive before the caller waits on it; it is kept, not
+// refused, so the caller does not fall back to slow polling.
+func TestCallbackBeforeWait(t *testing.T) {
+	_, c, _ := setup(t, fakeapi.Options{}, withCallbacks)
+	id, err := c.Submit(context.Background(), simple)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := `{"result":[{"image":"https://x/1.png"}],"status":"success","task_id":"` + id + `","consumed":"0.5"}`
+	if code := post(t, c.CallbackURL(), final); code != http.StatusOK {
+		t.Fatalf("early callback: HTTP %d, want 200", code)
+	}
+	select {
+	case task := <-c.Wait(id):
+		if task.Status != provider.StatusSuccess {
+			t.Errorf("got status %s, want success", task.Status)
+		}
+	default:
+		t.Fatal("the callback that came before Wait was lost")
 	}
 }

@@ -189,6 +189,9 @@ func (c *Client) Submit(ctx context.Context, req provider.Request) (string, erro
 	if err != nil {
 		return "", err
 	}
+	if c.cb != nil {
+		c.cb.expect(id) // its callback may come before the caller waits on it
+	}
 	return id, nil
 }
 
