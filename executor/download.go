@@ -27,6 +27,9 @@ const downloadAttempts = 3
 // returns the sha256 of what was written.
 func (e *executor) download(ctx context.Context, prov provider.Provider, output, ref string) (string, error) {
 	full := filepath.Join(e.opts.Dir, filepath.FromSlash(output))
+	if err := e.inside(full); err != nil {
+		return "", err
+	}
 	if err := e.opts.Fs.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return "", fmt.Errorf("create directory for %s: %w", output, err)
 	}

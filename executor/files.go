@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
+
+	"github.com/spf13/afero"
 
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/state"
@@ -47,6 +50,9 @@ func (e *executor) fileChanges(sum *Summary) error {
 
 func (e *executor) delete(ch *planner.Change, sum *Summary) error {
 	full := e.path(ch.Prior.Output)
+	if err := e.inside(full); err != nil {
+		return fmt.Errorf("delete %s: %w", ch.Addr, err)
+	}
 	got, err := planner.HashFile(e.opts.Fs, full)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -69,6 +75,11 @@ func (e *executor) delete(ch *planner.Change, sum *Summary) error {
 
 func (e *executor) move(ch *planner.Change, sum *Summary) error {
 	from, to := e.path(ch.Prior.Output), e.path(ch.Asset.Output)
+	for _, p := range []string{from, to} {
+		if err := e.inside(p); err != nil {
+			return fmt.Errorf("move %s: %w", ch.Addr, err)
+		}
+	}
 	if got, err := planner.HashFile(e.opts.Fs, to); err != nil || got != ch.Prior.SHA256 {
 		if err := e.opts.Fs.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 			return fmt.Errorf("move %s: %w", ch.Addr, err)
@@ -95,4 +106,31 @@ func (e *executor) move(ch *planner.Change, sum *Summary) error {
 
 func (e *executor) path(rel string) string {
 	return filepath.Join(e.opts.Dir, filepath.FromSlash(rel))
+}
+
+// inside checks, on a real filesystem, that the directory of full still
+// resolves inside the spec directory: the plan checked the paths, but a
+// directory may have been swapped for a symlink since (a saved plan is
+// applied later). pixform never writes or deletes through such a link.
+func (e *executor) inside(full string) error {
+	if _, ok := e.opts.Fs.(*afero.OsFs); !ok {
+		return nil
+	}
+	root, err := filepath.EvalSymlinks(e.opts.Dir)
+	if err != nil {
+		return err
+	}
+	// The nearest directory that exists: below it, MkdirAll makes real ones.
+	dir, err := filepath.EvalSymlinks(filepath.Dir(full))
+	for d := filepath.Dir(full); errors.Is(err, fs.ErrNotExist) && d != filepath.Dir(d); {
+		d = filepath.Dir(d)
+		dir, err = filepath.EvalSymlinks(d)
+	}
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(root, dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s leads outside the spec directory through a symbolic link: refused; replace the link with a real directory", filepath.Dir(full))
+	}
+	return nil
 }

@@ -54,7 +54,7 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 	}
 	if lock != nil {
 		for _, li := range lock.Images {
-			if !safeRel(li.Output) {
+			if !SafeRel(li.Output) {
 				p.diags = append(p.diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Unsafe path in the lockfile",
@@ -305,8 +305,9 @@ func joinReasons(r []string) string {
 	return out
 }
 
-// safeRel reports whether rel is a clean slash path inside the directory.
-func safeRel(rel string) bool {
+// SafeRel reports whether rel is a clean slash path inside the directory:
+// not empty, not absolute, no backslash, no "..".
+func SafeRel(rel string) bool {
 	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "\\") || path.Clean(rel) != rel {
 		return false
 	}

@@ -75,8 +75,34 @@ func (e *env) readPlanFile(name string) (*planner.Plan, error) {
 		if ch.Addr == "" || (ch.Action != planner.Delete && ch.Action != planner.NoOp && ch.Asset == nil) || (ch.Action == planner.Delete && ch.Prior == nil) {
 			return nil, fmt.Errorf("plan file %s is damaged (change %d is incomplete): make it again with 'pixform plan -out=%s'", name, i, name)
 		}
+		if bad := unsafePath(ch); bad != "" {
+			return nil, fmt.Errorf("plan file %s names the path %q for %s, which is not inside the spec directory: pixform never plans such a path; make the plan again with 'pixform plan -out=%s'", name, bad, ch.Addr, name)
+		}
 	}
 	return &p, nil
+}
+
+// unsafePath returns a path of the change that leaves the spec directory,
+// or "": a saved plan is a file anyone could have edited.
+func unsafePath(ch planner.Change) string {
+	var paths []string
+	if ch.Asset != nil {
+		paths = append(paths, ch.Asset.Output)
+		for _, r := range ch.Asset.Refs {
+			if r.Kind != spec.RefURL {
+				paths = append(paths, r.Value)
+			}
+		}
+	}
+	if ch.Prior != nil {
+		paths = append(paths, ch.Prior.Output)
+	}
+	for _, p := range paths {
+		if !planner.SafeRel(p) {
+			return p
+		}
+	}
+	return ""
 }
 
 func errOr(err error, s string) any {
