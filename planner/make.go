@@ -169,6 +169,9 @@ func (p *planner) decide(a *spec.Asset) *Change {
 	case pr == nil:
 		ch.Action = Create
 		ch.Reasons = append(ch.Reasons, "not in state or lockfile")
+		if exists {
+			ch.Reasons = append(ch.Reasons, fmt.Sprintf("a file is already at %s: it will be replaced; to keep it instead, run 'pixform import %s %s'", a.Output, a.Addr, a.Output))
+		}
 	case contains(p.opts.Replace, a.Addr):
 		ch.Action = Replace
 		ch.Reasons = append(ch.Reasons, "replacement requested with -replace")

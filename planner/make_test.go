@@ -254,3 +254,13 @@ func TestHashCacheSkipsUnchangedFiles(t *testing.T) {
 		t.Error("got the cached hash for a changed file")
 	}
 }
+
+func TestCreateOverExistingFileSaysSo(t *testing.T) {
+	w := newWorld()
+	w.write(t, "logo.png", "a file nobody recorded")
+	w.assets = []*spec.Asset{asset("logo", "a logo", "logo.png")}
+	ch := w.plan(t, Options{}).Change("image.logo")
+	if ch.Action != Create || len(ch.Reasons) != 2 || !strings.Contains(ch.Reasons[1], "pixform import image.logo logo.png") {
+		t.Errorf("got %s %q, want create with a reason that offers import", ch.Action, ch.Reasons)
+	}
+}
