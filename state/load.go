@@ -172,7 +172,8 @@ func corruptError(data []byte, err error) error {
 		where = fmt.Sprintf(" at line %d", bytes.Count(data[:off], []byte("\n"))+1)
 	}
 	return fmt.Errorf("state file %s is corrupt (%w%s), and pixform will not guess what it held: "+
-		"restore the previous state with `cp %s %s` (plan then shows what changed since), "+
-		"or move %s aside to start from an empty state (pixform then forgets the images it made)",
-		StateFile, err, where, BackupFile, StateFile, StateFile)
+		"restore the previous state with `cp %s %s` if that backup exists (plan then shows what changed since), "+
+		"or move %s aside: pixform then starts from %s, which still records every committed image, "+
+		"and forgets only tasks in flight and the cost history",
+		StateFile, err, where, BackupFile, StateFile, StateFile, LockfileName)
 }
