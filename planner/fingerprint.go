@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -71,14 +73,46 @@ func IgnoreChanges(a *spec.Asset, in, prior map[string]string) map[string]string
 	return out
 }
 
-// Fingerprint hashes inputs canonically.
+// Fingerprint hashes inputs canonically: the sha256 of their JSON, keys
+// sorted, byte for byte what json.Marshal gives.
 func Fingerprint(in map[string]string) string {
-	b, err := json.Marshal(in) // map keys are sorted
-	if err != nil {
-		panic(err) // a map of strings always marshals
-	}
-	sum := sha256.Sum256(b)
+	var buf [1024]byte // most inputs fit, and it stays on the stack
+	sum := sha256.Sum256(canonicalJSON(buf[:0], in))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// canonicalJSON appends json.Marshal(in) to b, without the reflection: a
+// plan fingerprints every image.
+func canonicalJSON(b []byte, in map[string]string) []byte {
+	keys := slices.Sorted(maps.Keys(in)) // json.Marshal sorts keys bytewise too
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, in[k])
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s as json.Marshal quotes it. Printable ASCII
+// other than the characters json escapes is copied as it is; any other
+// string is left to json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil {
+				panic(err) // a string always marshals
+			}
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // changedInputs explains how two input sets differ, one reason each.

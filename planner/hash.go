@@ -21,24 +21,49 @@ import (
 const racyWindow = 2 * time.Second
 
 // Hasher hashes files below a directory, through a cache keyed by (size,
-// mtime, inode) so an unchanged file is read once, ever.
+// mtime, inode) so an unchanged file is read once, ever. Within one Hasher
+// each path is looked at once: a reference shared by many images is stated
+// (and, on a cold cache, read) a single time. A Hasher is for one plan and
+// one goroutine.
 type Hasher struct {
 	fs    afero.Fs
 	dir   string
 	cache map[string]state.FileHash
 	now   time.Time
+	seen  map[string]hashResult // what Hash answered, by path
 	// Files is the cache as refreshed by this hasher: every file it saw.
 	Files map[string]state.FileHash
 }
 
+type hashResult struct {
+	sum    string
+	exists bool
+	err    error
+}
+
 // NewHasher returns a hasher over dir that starts from cache.
 func NewHasher(fsys afero.Fs, dir string, cache map[string]state.FileHash) *Hasher {
-	return &Hasher{fs: fsys, dir: dir, cache: cache, now: time.Now(), Files: map[string]state.FileHash{}}
+	return &Hasher{
+		fs: fsys, dir: dir, cache: cache, now: time.Now(),
+		// A plan sees about the files it saw last time: size for them.
+		seen:  make(map[string]hashResult, len(cache)),
+		Files: make(map[string]state.FileHash, len(cache)),
+	}
 }
 
 // Hash returns the sha256 of the file at the slash path rel, as
-// "sha256:<hex>", and whether it exists.
+// "sha256:<hex>", and whether it exists. It answers the same for a path
+// every time it is asked.
 func (h *Hasher) Hash(rel string) (string, bool, error) {
+	if r, ok := h.seen[rel]; ok {
+		return r.sum, r.exists, r.err
+	}
+	sum, exists, err := h.hash(rel)
+	h.seen[rel] = hashResult{sum: sum, exists: exists, err: err}
+	return sum, exists, err
+}
+
+func (h *Hasher) hash(rel string) (string, bool, error) {
 	full := filepath.Join(h.dir, filepath.FromSlash(rel))
 	fi, err := h.fs.Stat(full)
 	if errors.Is(err, fs.ErrNotExist) {

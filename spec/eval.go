@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -45,9 +46,39 @@ func refs(expr hcl.Expression) []nodeRef {
 	return out
 }
 
+// refCheckKey identifies a checkRefs: the same expression in the same
+// scope gives the same answer, since every name is declared before any
+// expression is checked.
+type refCheckKey struct {
+	expr hclsyntax.Expression
+	sc   scope
+}
+
 // checkRefs reports the references of an expression to names that are not
-// declared or not available in its scope.
+// declared or not available in its scope. It walks each expression once per
+// Load, not once per instance of its block.
 func (l *loader) checkRefs(expr hcl.Expression, sc scope) hcl.Diagnostics {
+	se, ok := expr.(hclsyntax.Expression) // a pointer, so a map key
+	if !ok {
+		return l.walkRefs(expr, sc)
+	}
+	key := refCheckKey{expr: se, sc: sc}
+	diags, ok := l.refCheck[key]
+	if !ok {
+		if l.refCheck == nil {
+			l.refCheck = map[refCheckKey]hcl.Diagnostics{}
+		}
+		diags = l.walkRefs(expr, sc)
+		l.refCheck[key] = diags
+	}
+	if diags == nil {
+		return nil
+	}
+	return append(hcl.Diagnostics(nil), diags...)
+}
+
+// walkRefs is checkRefs without the cache.
+func (l *loader) walkRefs(expr hcl.Expression, sc scope) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	bad := func(rng hcl.Range, summary, detail string, args ...any) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -127,7 +158,7 @@ func (l *loader) ctx(deps []nodeRef, extra map[string]cty.Value) *hcl.EvalContex
 	locals := map[string]cty.Value{}
 	images := map[string]cty.Value{}
 	for _, d := range deps {
-		v, ok := l.values[d.key]
+		v, ok := l.value(d.key)
 		if !ok {
 			v = cty.DynamicVal
 		}
@@ -146,6 +177,23 @@ func (l *loader) ctx(deps []nodeRef, extra map[string]cty.Value) *hcl.EvalContex
 		vars[k] = v
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: l.funcs}
+}
+
+// value returns the value of an evaluated graph node. That of an image
+// block is built when first asked for: most are never referred to, and a
+// block of thousands of instances makes a costly value.
+func (l *loader) value(key string) (cty.Value, bool) {
+	if v, ok := l.values[key]; ok {
+		return v, true
+	}
+	build, ok := l.lazyValues[key]
+	if !ok {
+		return cty.NilVal, false
+	}
+	v := build()
+	l.values[key] = v
+	delete(l.lazyValues, key)
+	return v, true
 }
 
 // eval evaluates an expression whose references were already checked (and

@@ -112,15 +112,20 @@ func (l *loader) evalImage(ib *imageBlock) {
 			return
 		}
 		l.instances[ib.name] = []string{}
-		objs := map[string]cty.Value{}
+		attrs := map[string]map[string]cty.Value{}
 		for _, it := range items {
 			each := cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(it.key), "value": it.value})
-			objs[it.key] = l.evalInstance(ib, ctx, quoteKey(it.key), map[string]cty.Value{"each": each})
+			attrs[it.key] = l.evalInstance(ib, ctx, quoteKey(it.key), map[string]cty.Value{"each": each})
 		}
-		if len(objs) == 0 {
-			l.values[key] = cty.MapValEmpty(instanceType)
-		} else {
-			l.values[key] = cty.MapVal(objs)
+		l.lazyValues[key] = func() cty.Value {
+			if len(attrs) == 0 {
+				return cty.MapValEmpty(instanceType)
+			}
+			objs := make(map[string]cty.Value, len(attrs))
+			for k, a := range attrs {
+				objs[k] = cty.ObjectVal(a)
+			}
+			return cty.MapVal(objs)
 		}
 	case ib.count != nil:
 		v, ok := l.eval(ib.count.Expr, ctx, scopeImage)
@@ -132,15 +137,22 @@ func (l *loader) evalImage(ib *imageBlock) {
 			return
 		}
 		l.instances[ib.name] = []string{}
-		objs := make([]cty.Value, n)
-		for i := range objs {
+		attrs := make([]map[string]cty.Value, n)
+		for i := range attrs {
 			c := cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(i))})
-			objs[i] = l.evalInstance(ib, ctx, strconv.Itoa(i), map[string]cty.Value{"count": c})
+			attrs[i] = l.evalInstance(ib, ctx, strconv.Itoa(i), map[string]cty.Value{"count": c})
 		}
-		l.values[key] = cty.TupleVal(objs)
+		l.lazyValues[key] = func() cty.Value {
+			objs := make([]cty.Value, len(attrs))
+			for i, a := range attrs {
+				objs[i] = cty.ObjectVal(a)
+			}
+			return cty.TupleVal(objs)
+		}
 	default:
 		l.instances[ib.name] = []string{}
-		l.values[key] = l.evalInstance(ib, ctx, "", nil)
+		attrs := l.evalInstance(ib, ctx, "", nil)
+		l.lazyValues[key] = func() cty.Value { return cty.ObjectVal(attrs) }
 	}
 }
 

@@ -23,8 +23,9 @@ type pendingAsset struct {
 }
 
 // evalInstance evaluates the arguments of one instance of an image block
-// and returns its value for expressions: {output, prompt, model, addr}.
-func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key string, extra map[string]cty.Value) cty.Value {
+// and returns the attributes of its value for expressions: {output, prompt,
+// model, addr}.
+func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key string, extra map[string]cty.Value) map[string]cty.Value {
 	ctx := parent
 	if extra != nil {
 		ctx = parent.NewChild()
@@ -115,7 +116,7 @@ func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key strin
 	} else {
 		p.providerFailed = true
 	}
-	return cty.ObjectVal(obj)
+	return obj
 }
 
 // evalImages evaluates the images argument: a list of strings, at most
@@ -134,7 +135,10 @@ func (l *loader) evalImages(ib *imageBlock, ctx *hcl.EvalContext) []string {
 	if v.IsNull() {
 		return nil
 	}
-	list, err := convert.Convert(v, cty.List(cty.String))
+	list, err := v, error(nil)
+	if !isStringTuple(v.Type()) { // a tuple of strings is iterated as it is
+		list, err = convert.Convert(v, cty.List(cty.String))
+	}
 	if err != nil || !(v.Type().IsListType() || v.Type().IsTupleType() || v.Type().IsSetType()) {
 		l.errorf(attr.Expr.Range().Ptr(), "Incorrect attribute value type",
 			"The images argument must be a list of strings (file paths or URLs), but this is %s.", friendly(v))
@@ -162,4 +166,18 @@ func (l *loader) evalImages(ib *imageBlock, ctx *hcl.EvalContext) []string {
 		p.ok = false
 	}
 	return out
+}
+
+// isStringTuple tells whether ty is a tuple type of strings only, like that
+// of ["a", "b"], which converts to a list of strings element for element.
+func isStringTuple(ty cty.Type) bool {
+	if !ty.IsTupleType() {
+		return false
+	}
+	for _, et := range ty.TupleElementTypes() {
+		if et != cty.String {
+			return false
+		}
+	}
+	return true
 }

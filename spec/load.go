@@ -35,11 +35,20 @@ type loader struct {
 	values  map[string]cty.Value // evaluated graph nodes: "local.x", "image.y"
 	badProv map[string]bool      // provider types declared but refused
 
+	// lazyValues build the values of evaluated image blocks when first
+	// referred to (eval.go, value).
+	lazyValues map[string]func() cty.Value
+
 	// Filled while evaluating images.
 	instances map[string][]string // block name -> addresses of its instances
 	outputs   map[string]string   // output path -> address, for every instance with a valid output
 	pending   []*pendingAsset
 	unknown   bool // some value was unknown without an error explaining it
+
+	// Caches of one Load, so that each file or expression is looked at once.
+	links    *linkCache                      // symbolic links resolved (oslinks.go)
+	refStats map[string]refStat              // reference files stated (refs.go)
+	refCheck map[refCheckKey]hcl.Diagnostics // references checked (eval.go)
 }
 
 // Load reads every *.pix.hcl file in dir, sorted by name, as one spec and
@@ -56,14 +65,15 @@ func Load(fs afero.Fs, dir string, opts LoadOptions) (s *Spec, diags hcl.Diagnos
 			Files:     map[string]*hcl.File{},
 			Providers: map[string]*Provider{},
 		},
-		blocks:    map[string][]*hcl.Block{},
-		vars:      map[string]*variable{},
-		locals:    map[string]*hcl.Attribute{},
-		images:    map[string]*imageBlock{},
-		values:    map[string]cty.Value{},
-		badProv:   map[string]bool{},
-		instances: map[string][]string{},
-		outputs:   map[string]string{},
+		blocks:     map[string][]*hcl.Block{},
+		vars:       map[string]*variable{},
+		locals:     map[string]*hcl.Attribute{},
+		images:     map[string]*imageBlock{},
+		values:     map[string]cty.Value{},
+		lazyValues: map[string]func() cty.Value{},
+		badProv:    map[string]bool{},
+		instances:  map[string][]string{},
+		outputs:    map[string]string{},
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -135,37 +135,6 @@ func (l *loader) symlinkEscape(rel string) (string, bool) {
 	return "", false
 }
 
-// osSymlinkEscape resolves the longest existing prefix of rel on the
-// operating system's filesystem and compares it with the spec directory.
-func (l *loader) osSymlinkEscape(lst afero.Lstater, rel string) (string, bool) {
-	root, err := filepath.EvalSymlinks(l.dir)
-	if err != nil {
-		return "", false
-	}
-	if root, err = filepath.Abs(root); err != nil {
-		return "", false
-	}
-	for q := rel; q != "." && q != ""; q = path.Dir(q) {
-		p := filepath.Join(l.dir, filepath.FromSlash(q))
-		if _, _, err := lst.LstatIfPossible(p); err != nil {
-			continue
-		}
-		resolved, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return firstLink(lst, l.dir, q), true // a dangling or looping link: refuse to write through it
-		}
-		if resolved, err = filepath.Abs(resolved); err != nil {
-			return "", false
-		}
-		r, err := filepath.Rel(root, resolved)
-		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-			return firstLink(lst, l.dir, q), true
-		}
-		return "", false
-	}
-	return "", false
-}
-
 // firstLink names the first symbolic link along rel (the one to replace
 // with a directory), or rel itself when it finds none.
 func firstLink(lst afero.Lstater, dir, rel string) string {

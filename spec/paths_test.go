@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -173,5 +174,78 @@ func TestLoadRelativeDir(t *testing.T) {
 	}
 	if s.Files[filepath.Join("spec", "main.pix.hcl")] == nil || len(s.Files) != 2 {
 		t.Errorf("got files %v, want spec/main.pix.hcl and spec/vars.pixvars", s.Files)
+	}
+}
+
+// TestOutputSymlinksCached checks the per-Load cache of resolved
+// directories and listings: many outputs share a directory, so the later
+// ones are answered from the cache, and must be refused all the same when
+// they go through a link that leaves the spec directory.
+func TestOutputSymlinksCached(t *testing.T) {
+	root := t.TempDir()
+	dir, outside := filepath.Join(root, "spec"), filepath.Join(root, "outside")
+	for _, d := range []string{filepath.Join(dir, "out"), filepath.Join(dir, "real"), outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// More outputs per directory than listAfter, so that out is listed.
+	n := 2*listAfter + 3
+	for i := range n - 1 { // the last is a link
+		if err := os.WriteFile(filepath.Join(dir, "out", fmt.Sprintf("%02d.png", i)), []byte("png"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"escape":                              outside,
+		"inside":                              "real",
+		"out/" + fmt.Sprintf("%02d.png", n-1): "../../outside/x.png", // a link among the listed files
+		"out/sub":                             "../../outside",
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Skipf("cannot make symbolic links here: %v", err)
+		}
+	}
+	l := &loader{fs: afero.NewOsFs(), dir: dir}
+	check := func(rel string, want bool) {
+		t.Helper()
+		if _, got := l.symlinkEscape(rel); got != want {
+			t.Errorf("symlinkEscape(%q): got %v, want %v", rel, got, want)
+		}
+	}
+	for range 2 { // the second round is answered from the cache
+		for i := range n - 1 {
+			check(fmt.Sprintf("out/%02d.png", i), false)
+			check(fmt.Sprintf("out/new-%02d.png", i), false)
+			check(fmt.Sprintf("escape/%02d.png", i), true)
+			check(fmt.Sprintf("inside/%02d.png", i), false)
+			check(fmt.Sprintf("out/sub/%02d.png", i), true)
+			check(fmt.Sprintf("new/dir/%02d.png", i), false)
+		}
+		check(fmt.Sprintf("out/%02d.png", n-1), true)
+	}
+	if l.links.lists["out"] == nil {
+		t.Errorf("out was not listed after %d outputs, want it listed after %d", n, listAfter)
+	}
+
+	// The cache lasts one Load: a directory replaced by a link that leaves
+	// the spec directory is refused by the next Load.
+	src := fmt.Sprintf("image \"p\" {\n  count  = %d\n  prompt = \"p\"\n  output = \"real/${count.index}.png\"\n}\n", n)
+	if err := os.WriteFile(filepath.Join(dir, "main.pix.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, diags := Load(afero.NewOsFs(), dir, LoadOptions{}); diags.HasErrors() {
+		t.Fatalf("got errors, want none:\n%s", diagText(s, diags))
+	}
+	if err := os.Rename(filepath.Join(dir, "real"), filepath.Join(root, "moved")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "real")); err != nil {
+		t.Fatal(err)
+	}
+	s, diags := Load(afero.NewOsFs(), dir, LoadOptions{})
+	if got := len(diags); got != n || diags[0].Summary != "Output outside the spec directory" {
+		t.Errorf("got %d diagnostics, want %d of Output outside the spec directory:\n%s", got, n, diagText(s, diags))
 	}
 }

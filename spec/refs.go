@@ -140,8 +140,8 @@ func (l *loader) classifyRef(p *pendingAsset, s string, rng *hcl.Range) (Ref, bo
 		}
 		return Ref{Kind: RefAsset, Value: c, Addr: addr}, true
 	}
-	fi, err := l.fs.Stat(l.specPath(c))
-	switch {
+	st := l.statRef(c)
+	switch err := st.err; {
 	case errors.Is(err, fs.ErrNotExist):
 		l.errorf(rng, "Reference image not found",
 			"No file exists at %q, and no image of this spec writes it. Paths are relative to the spec directory; check the path, or add the file.", c)
@@ -149,11 +149,32 @@ func (l *loader) classifyRef(p *pendingAsset, s string, rng *hcl.Range) (Ref, bo
 	case err != nil:
 		l.errorf(rng, "Cannot read reference image", "pixform could not read %q: %s.", c, err)
 		return Ref{}, false
-	case fi.IsDir():
+	case st.isDir:
 		l.errorf(rng, "Reference image is a directory", "%q is a directory; a reference image must be a file.", c)
 		return Ref{}, false
 	}
 	return Ref{Kind: RefFile, Value: c}, true
+}
+
+// refStat is what a Stat of a reference file found.
+type refStat struct {
+	isDir bool
+	err   error
+}
+
+// statRef stats the reference file at the clean relative path c, once per
+// Load however many images refer to it.
+func (l *loader) statRef(c string) refStat {
+	if st, ok := l.refStats[c]; ok {
+		return st
+	}
+	if l.refStats == nil {
+		l.refStats = map[string]refStat{}
+	}
+	fi, err := l.fs.Stat(l.specPath(c))
+	st := refStat{err: err, isDir: err == nil && fi.IsDir()}
+	l.refStats[c] = st
+	return st
 }
 
 // resolveDependsOn adds the depends_on targets: a whole block means every

@@ -128,8 +128,20 @@ func nextSerial(cur *State, baseSerial uint64, baseEnc []byte) (uint64, error) {
 	return baseSerial + 1, nil
 }
 
-// decodeState parses state.json, reading its version first.
+// decodeState parses state.json. A file of this version, the common case,
+// is decoded in one pass; any other, or one that does not decode, has its
+// version read first, so that a newer file asks for an upgrade rather than
+// being called corrupt.
 func decodeState(data []byte) (*State, error) {
+	var s State
+	if err := json.Unmarshal(data, &s); err == nil && s.Version == Version {
+		return checkState(data, &s)
+	}
+	return decodeStateVersioned(data)
+}
+
+// decodeStateVersioned parses state.json, reading its version first.
+func decodeStateVersioned(data []byte) (*State, error) {
 	var head struct {
 		Version *int `json:"version"`
 	}
@@ -149,11 +161,16 @@ func decodeState(data []byte) (*State, error) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, corruptError(data, err)
 	}
+	return checkState(data, &s)
+}
+
+// checkState finishes a decoded state.json of this version.
+func checkState(data []byte, s *State) (*State, error) {
 	if s.Lineage == "" {
 		return nil, corruptError(data, errors.New("it has no lineage"))
 	}
 	s.normalize()
-	return &s, nil
+	return s, nil
 }
 
 // corruptError explains a state.json that cannot be read.

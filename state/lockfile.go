@@ -104,8 +104,18 @@ func ReadLock(fs afero.Fs, dir string) (*Lock, error) {
 	return decodeLock(src, name)
 }
 
-// decodeLock parses a lockfile; name is the file name errors carry.
+// decodeLock parses a lockfile; name is the file name errors carry. The
+// form pixform writes takes a fast path; anything else, hand-edited or
+// malformed, goes through hclsyntax.
 func decodeLock(src []byte, name string) (*Lock, error) {
+	if l, ok := decodeLockFast(src); ok {
+		return l, nil
+	}
+	return decodeLockHCL(src, name)
+}
+
+// decodeLockHCL parses a lockfile of any valid form with hclsyntax.
+func decodeLockHCL(src []byte, name string) (*Lock, error) {
 	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, lockError(diags)
