@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
-	"maps"
 	"os"
 
 	"github.com/spf13/afero"
@@ -27,10 +26,9 @@ const (
 	compactFloor = 64 << 10
 )
 
-// append writes line to the journal, beginning a journal (with its
-// header) when none is open; the caller waits for an fsync (see await). On
-// error the journal is cut back to what it held, so that a torn record can
-// only ever be its last line.
+// append writes line to the journal and fsyncs it, beginning a journal
+// (with its header) when none is open. On error the journal is cut back to
+// what it held, so that a torn record can only ever be its last line.
 func (st *Store) append(line []byte) error {
 	fresh := st.journal == nil
 	if fresh {
@@ -44,10 +42,16 @@ func (st *Store) append(line []byte) error {
 			return err
 		}
 		line = append(hdr, line...)
-		st.journal, st.jsize, st.jsynced, st.jfresh = f, 0, 0, true
+		st.journal, st.jsize = f, 0
 	}
 	n, err := st.journal.WriteAt(line, st.jsize)
 	st.written += int64(n)
+	if err == nil {
+		err = st.journal.Sync()
+	}
+	if err == nil && fresh {
+		err = syncDir(st.fs, filePath(st.dir, stateDir))
+	}
 	if err == nil {
 		st.jsize += int64(n)
 		return nil
@@ -58,7 +62,7 @@ func (st *Store) append(line []byte) error {
 	if fresh {
 		_ = st.journal.Close() // nothing of it counts: the write error is what matters
 		_ = st.fs.Remove(filePath(st.dir, JournalFile))
-		st.journal, st.jfresh = nil, false
+		st.journal = nil
 	}
 	return fmt.Errorf("write state journal: %w", err)
 }
@@ -67,20 +71,7 @@ func (st *Store) append(line []byte) error {
 // atomically when its content changed (with the next serial, after keeping
 // the state.json Open found as the backup), removes the journal and writes
 // the lockfile when it changed. It refuses when the lock is no longer ours.
-// It waits for the fsync under way and keeps others from starting, and
-// completes the records waiting for one: state.json now holds them.
 func (st *Store) compact() error {
-	if st.fatalErr != nil {
-		return st.fatalErr
-	}
-	st.folding = true
-	defer func() {
-		st.folding = false
-		st.cond.Broadcast()
-	}()
-	for st.syncing {
-		st.cond.Wait()
-	}
 	held, err := readHolder(st.fs, filePath(st.dir, LockFile))
 	if err != nil || held.ID != st.holder.ID {
 		who := "removed"
@@ -111,9 +102,6 @@ func (st *Store) compact() error {
 		}
 		st.dirty = false
 	}
-	if g := st.next; g != nil {
-		g.done, st.next = true, nil
-	}
 	if err := st.resetJournal(); err != nil {
 		return err
 	}
@@ -129,8 +117,7 @@ func (st *Store) resetJournal() error {
 		err = st.journal.Close()
 		st.journal = nil
 	}
-	st.jsize, st.jsynced, st.jfresh = 0, 0, false
-	st.lockBase = maps.Clone(st.lockOnly)
+	st.jsize = 0
 	if rerr := st.fs.Remove(filePath(st.dir, JournalFile)); rerr != nil && !errors.Is(rerr, iofs.ErrNotExist) {
 		err = errors.Join(err, rerr)
 	}

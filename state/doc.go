@@ -7,8 +7,7 @@
 // needs to see "No changes" on a fresh clone.
 //
 // Open takes the directory lock and returns a Store whose Record* methods
-// append to a journal (each call returns once an fsync covers its line: one
-// fsync serves every call waiting, a group commit; O(1) per finished image) that Close
+// append to a journal (fsync per record, O(1) per finished image) that Close
 // folds into state.json with an atomic write and a backup. Load reads the
 // state without the lock, for plan. This package is a leaf: it imports
 // nothing else of pixform.
@@ -26,7 +25,7 @@
 //   - .pixform/state.json.backup: the state.json a Store found when it
 //     opened, kept by its first write that changed it.
 //   - .pixform/journal.jsonl: the records since state.json was last
-//     written, one JSON line each, fsynced in groups. Load and Open replay
+//     written, one JSON line each, fsynced one by one. Load and Open replay
 //     it; a last line torn by a crash is ignored. A Store folds it into
 //     state.json when it outgrows state.json (so an apply writes a small
 //     multiple of the final state, not the state per image) and at Close.

@@ -11,18 +11,11 @@ import (
 // state.json was last written, one JSON object a line. Its first line is a
 // header naming the state it applies to (lineage and serial); every other
 // line is one Record* call. A record is appended and fsynced before the call
-// returns (one fsync may cover the lines of several concurrent calls), so
-// it costs O(1) whatever the size of the state; folding the journal into
-// state.json (see Store) rewrites the state and removes it.
+// returns, so it costs O(1) whatever the size of the state; folding the
+// journal into state.json (see Store) rewrites the state and removes it.
 //
-// A crash can damage only the lines appended since the last fsync, which
-// are the last ones: one fsync may cover several lines (group commit), and
-// the pages of those not yet synced may reach the disk in any order, so a
-// crash of the machine can leave holes (NUL bytes) among them. Replay
-// ignores a last line that does not parse, and a line with a NUL byte with
-// every line after it: no fsync covering them ended, so none of their
-// calls returned nil. Any other bad line is corruption a crash cannot
-// explain. A journal whose header names another serial or lineage than
+// A crash can tear only the last line, which replay ignores (its call never
+// returned). A journal whose header names another serial or lineage than
 // state.json is stale: a fold wrote state.json and crashed before removing
 // the journal, whose records are then already in state.json.
 
@@ -147,9 +140,8 @@ func (r *record) check() error {
 }
 
 // parseJournal splits a journal into its header and records. A last line
-// that does not parse is a write torn by a crash and is ignored, and so is
-// a bad line holding a NUL byte (a hole a crash left among lines not yet
-// fsynced) with every line after it; any other bad line is an error. An empty journal (or one whose only line is torn)
+// that does not parse is a write torn by a crash and is ignored; any other
+// bad line is an error. An empty journal (or one whose only line is torn)
 // has a nil header.
 func parseJournal(data []byte) (*record, []record, error) {
 	lines := bytes.Split(data, []byte("\n"))
@@ -170,8 +162,8 @@ func parseJournal(data []byte) (*record, []record, error) {
 			err = fmt.Errorf("a second header")
 		}
 		if err != nil {
-			if i == len(lines)-1 || bytes.IndexByte(line, 0) >= 0 {
-				break // torn by a crash: its Record call, and those after it, never returned
+			if i == len(lines)-1 {
+				break // torn by a crash: its Record call never returned
 			}
 			return nil, nil, journalError(i+1, err)
 		}

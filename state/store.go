@@ -3,7 +3,6 @@ package state
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"sync"
 	"time"
 
@@ -12,23 +11,17 @@ import (
 
 // Store is the locked, writable state of an apply, made by Open. Every
 // Record* call (and Forget, Move, SetFiles) is durable before it returns:
-// it appends one line to the journal and returns once an fsync that covers
-// that line has ended, which costs O(1) whatever the size of the state.
-// Concurrent calls share fsyncs (group commit, see commit.go): the lines
-// are appended in the order of the calls, and the state reflects each at
-// once, but one fsync outside the lock serves every line appended so far.
-// The journal is folded into state.json (atomically, with the previous
-// state.json kept as the backup) when it outgrows state.json, and at
-// Close; so the bytes written stay a small multiple of the final state's
-// size however many records an apply makes.
+// it appends one line to the journal and fsyncs it, which costs O(1)
+// whatever the size of the state. The journal is folded into state.json
+// (atomically, with the previous state.json kept as the backup) when it
+// outgrows state.json, and at Close; so the bytes written stay a small
+// multiple of the final state's size however many records an apply makes.
 // The lockfile is rewritten at each fold when its content changed: LockFrom
 // of the state, plus the images of the lockfile Open found that the state
 // lacks (a fresh clone's), until they are forgotten, moved or done again.
 //
 // A Store is safe for concurrent use. After an error from a Record* call
-// nothing of that call was recorded: when an fsync fails, every call whose
-// line it covered, and every later one not yet durable, returns its error,
-// and the state drops their records.
+// nothing of that call was recorded.
 type Store struct {
 	fs  afero.Fs
 	dir string
@@ -39,15 +32,8 @@ type Store struct {
 	orig      []byte // state.json as Open found it, for the backup; nil once kept or when absent
 	dirty     bool   // records were appended since the last fold
 	journal   afero.File
-	cond      sync.Cond            // on mu: an fsync or a fold ended
 	jsize     int64                // bytes in the journal
-	jsynced   int64                // bytes of the journal an fsync made durable
-	jfresh    bool                 // the journal was created since its last fsync: its directory needs one too
-	next      *syncGen             // the records appended and not yet being fsynced; nil when none
-	syncing   bool                 // an fsync of the journal is under way, outside mu
-	folding   bool                 // a fold is under way: no fsync may start
 	lockOnly  map[string]LockImage // lockfile images that the state lacks (a fresh clone's)
-	lockBase  map[string]LockImage // lockOnly when the journal began, to roll a failed fsync back
 	lockEnc   []byte               // the lockfile as last read or written; nil when absent
 	lockCache map[LockImage][]byte // image blocks of the lockfile, to write it again quickly
 	holder    *Holder
@@ -55,7 +41,6 @@ type Store struct {
 	written   int64
 	brokenErr error // the journal may hold a torn line: record nothing until a fold succeeds
 	retryAt   int64 // after an automatic fold failed: the journal size to try again at
-	fatalErr  error // a failed fsync could not be rolled back: record and fold nothing more
 	closed    bool
 }
 
@@ -74,7 +59,6 @@ func Open(fs afero.Fs, dir string, opts LockOptions) (*Store, error) {
 		return nil, err
 	}
 	st := &Store{fs: fs, dir: dir, holder: me, tookOver: took, lockCache: map[LockImage][]byte{}}
-	st.cond.L = &st.mu
 	if err := st.init(); err != nil {
 		if st.journal != nil {
 			_ = st.journal.Close() // the init error is what matters
@@ -102,7 +86,6 @@ func (st *Store) init() error {
 	if err != nil {
 		return err
 	}
-	st.lockBase = maps.Clone(st.lockOnly)
 	for i := range d.records {
 		st.applyLockOnly(&d.records[i])
 	}
@@ -246,16 +229,13 @@ var errNothing = errors.New("nothing to record")
 var errClosed = errors.New("the state store is closed")
 
 // record checks r against the current state with check (nil: always
-// valid), appends it to the journal, applies it, folds the journal when it
-// has outgrown state.json, and returns once the record is durable.
+// valid), appends it to the journal durably, applies it, and folds the
+// journal when it has outgrown state.json.
 func (st *Store) record(r *record, check func() error) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.closed {
 		return fmt.Errorf("record %s: %w", r.Op, errClosed)
-	}
-	if st.fatalErr != nil {
-		return fmt.Errorf("record %s: %w", r.Op, st.fatalErr)
 	}
 	if st.brokenErr != nil {
 		if err := st.compact(); err != nil {
@@ -279,25 +259,19 @@ func (st *Store) record(r *record, check func() error) error {
 	r.apply(st.cur)
 	st.applyLockOnly(r)
 	st.dirty = true
-	g := st.pending()
 	if st.jsize > compactRatio*int64(len(st.baseEnc))+compactFloor && st.jsize > st.retryAt {
-		// A fold makes the record durable in state.json; when it fails,
-		// the journal's fsync does, the fold is tried again later, and
-		// Close reports it.
+		// The record is durable in the journal whatever happens here; a
+		// failed fold is tried again later, and Close reports it.
 		st.retryAt = 0
 		if st.compact() != nil {
 			st.retryAt = 2 * st.jsize
 		}
 	}
-	if err := st.await(g); err != nil {
-		return fmt.Errorf("record %s: %w", r.Op, err)
-	}
 	return nil
 }
 
-// Close waits for the fsyncs under way, folds the journal into state.json
-// (keeping the previous one as the backup), writes the lockfile if it
-// changed and releases the lock.
+// Close folds the journal into state.json (keeping the previous one as
+// the backup), writes the lockfile if it changed and releases the lock.
 // The lock is released even when the fold fails: the journal keeps the
 // records for the next Open. Closing twice does nothing.
 func (st *Store) Close() error {
@@ -307,7 +281,6 @@ func (st *Store) Close() error {
 		return nil
 	}
 	st.closed = true
-	st.flush() // no record is appended once closed is set
 	err := st.compact()
 	if st.journal != nil {
 		if cerr := st.journal.Close(); err == nil && cerr != nil {
