@@ -199,7 +199,29 @@ func (l *loader) value(key string) (cty.Value, bool) {
 // eval evaluates an expression whose references were already checked (and
 // any mistakes in them reported). It reports whether it succeeded; the value
 // may still be unknown when it depends on something that failed.
+//
+// The value has no marks: what it derived from a sensitive variable is
+// forgotten, so that no caller panics converting it. Use evalSensitive to
+// know, or evalMarked to keep the marks.
 func (l *loader) eval(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.Value, bool) {
+	v, ok, _ := l.evalSensitive(expr, ctx, sc)
+	return v, ok
+}
+
+// sensitiveMark marks the value of a variable declared sensitive, and
+// whatever derives from it.
+const sensitiveMark = "sensitive"
+
+// evalSensitive is eval that also tells whether the value (or part of it)
+// derives from a sensitive variable.
+func (l *loader) evalSensitive(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.Value, bool, bool) {
+	v, ok := l.evalMarked(expr, ctx, sc)
+	v, marks := v.UnmarkDeep()
+	return v, ok, len(marks) > 0
+}
+
+// evalMarked is eval that keeps the marks of the value.
+func (l *loader) evalMarked(expr hcl.Expression, ctx *hcl.EvalContext, sc scope) (cty.Value, bool) {
 	if l.checkRefs(expr, sc).HasErrors() {
 		return cty.DynamicVal, false
 	}
@@ -225,23 +247,30 @@ func (l *loader) evalString(attr *hcl.Attribute, ctx *hcl.EvalContext, sc scope)
 // evalStringSet is evalString that also tells whether the argument is set:
 // present and not null.
 func (l *loader) evalStringSet(attr *hcl.Attribute, ctx *hcl.EvalContext, sc scope) (s string, set, ok bool) {
+	s, set, ok, _ = l.evalStringSensitive(attr, ctx, sc)
+	return s, set, ok
+}
+
+// evalStringSensitive is evalStringSet that also tells whether the string
+// derives from a sensitive variable.
+func (l *loader) evalStringSensitive(attr *hcl.Attribute, ctx *hcl.EvalContext, sc scope) (s string, set, ok, sensitive bool) {
 	if attr == nil {
-		return "", false, true
+		return "", false, true, false
 	}
-	v, ok := l.eval(attr.Expr, ctx, sc)
+	v, ok, sensitive := l.evalSensitive(attr.Expr, ctx, sc)
 	if !ok {
-		return "", false, false
+		return "", false, false, sensitive
 	}
 	if v.IsNull() {
-		return "", false, true
+		return "", false, true, sensitive
 	}
 	sv, err := convert.Convert(v, cty.String)
 	if err != nil {
 		l.errorf(attr.Expr.Range().Ptr(), "Incorrect attribute value type",
 			"The argument %q must be a string, but this is %s.", attr.Name, friendly(v))
-		return "", false, false
+		return "", false, false, sensitive
 	}
-	return sv.AsString(), true, true
+	return sv.AsString(), true, true, sensitive
 }
 
 // evalStatic evaluates an argument that may not refer to anything: only

@@ -103,13 +103,18 @@ func (l *loader) evalImage(ib *imageBlock) {
 	key := "image." + ib.name
 	switch {
 	case ib.forEach != nil:
-		v, ok := l.eval(ib.forEach.Expr, ctx, scopeImage)
+		v, ok, sensitive := l.evalSensitive(ib.forEach.Expr, ctx, scopeImage)
 		if !ok {
 			return
 		}
 		items, ok := l.forEachItems(ib.forEach, v)
 		if !ok {
 			return
+		}
+		for i := range items {
+			if sensitive { // each.value stays sensitive; the keys are addresses
+				items[i].value = items[i].value.Mark(sensitiveMark)
+			}
 		}
 		l.instances[ib.name] = []string{}
 		attrs := map[string]map[string]cty.Value{}

@@ -53,15 +53,25 @@ func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key strin
 		return s, ok
 	}
 	obj := map[string]cty.Value{"addr": cty.StringVal(addr)}
+	marked := map[string]bool{} // arguments that derive from a sensitive variable
 	known := func(name, s string, ok bool) {
 		if ok {
 			obj[name] = cty.StringVal(s)
 		} else {
 			obj[name] = cty.UnknownVal(cty.String)
 		}
+		if marked[name] { // image.NAME.prompt stays sensitive
+			obj[name] = obj[name].Mark(sensitiveMark)
+		}
+	}
+	strMarked := func(name string) (s string, set, ok bool) {
+		s, set, ok, marked[name] = l.evalStringSensitive(ib.attrs[name], ctx, ib.sc)
+		return s, set, ok
 	}
 
-	prompt, ok := str("prompt")
+	prompt, _, ok := strMarked("prompt")
+	p.ok = p.ok && ok
+	a.Sensitive = marked["prompt"]
 	if ok && ib.attrs["prompt"] != nil && strings.TrimSpace(prompt) == "" {
 		l.errorf(ib.attrs["prompt"].Expr.Range().Ptr(), "Empty prompt",
 			"The prompt is empty. Describe the image to generate.")
@@ -70,7 +80,7 @@ func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key strin
 	a.Prompt = prompt
 	known("prompt", prompt, ok && ib.attrs["prompt"] != nil)
 
-	model, set, ok := l.evalStringSet(ib.attrs["model"], ctx, ib.sc)
+	model, set, ok := strMarked("model")
 	p.ok = p.ok && ok
 	if ok && model != "" {
 		a.Model = model
@@ -82,7 +92,8 @@ func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key strin
 	}
 	known("model", a.Model, ok)
 
-	output, ok := str("output")
+	output, _, ok := strMarked("output")
+	p.ok = p.ok && ok
 	if ok && ib.attrs["output"] != nil {
 		a.Output, ok = l.checkOutput(ib.attrs["output"], output)
 		p.outputOK = ok

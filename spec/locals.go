@@ -31,7 +31,7 @@ func (l *loader) collectLocals() {
 func (l *loader) evalLocal(name string) {
 	a := l.locals[name]
 	deps := refs(a.Expr)
-	v, _ := l.eval(a.Expr, l.ctx(deps, nil), scopeLocals)
+	v, _ := l.evalMarked(a.Expr, l.ctx(deps, nil), scopeLocals)
 	l.values["local."+name] = v
 }
 

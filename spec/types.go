@@ -61,6 +61,7 @@ type Asset struct {
 	Provider    string // provider type
 	Model       string
 	Prompt      string
+	Sensitive   bool   // the prompt derives from a sensitive variable: never printed
 	Output      string // clean slash path relative to the spec dir
 	Refs        []Ref
 	AspectRatio string

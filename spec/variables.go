@@ -162,6 +162,8 @@ func (l *loader) validateVariables() {
 				"The variable %q has no default, so it needs a value: pass -var '%s=...' or a -var-file, or set the environment variable PIXFORM_VAR_%s.",
 				name, name, name)
 			vals[name] = cty.DynamicVal
+		case v.sensitive:
+			vals[name] = v.val.Mark(sensitiveMark)
 		default:
 			vals[name] = v.val
 		}
@@ -207,7 +209,9 @@ func (l *loader) checkRule(v *variable, rule validation, ctx *hcl.EvalContext) b
 	if l.checkRefs(rule.message, scopeVariables).HasErrors() {
 		l.diags = append(l.diags, l.checkRefs(rule.message, scopeVariables)...)
 	} else if m, diags := rule.message.Value(ctx); !diags.HasErrors() && m.IsKnown() && !m.IsNull() && m.Type() == cty.String {
-		msg = m.AsString()
+		if !m.ContainsMarked() { // a message showing a sensitive value is not shown
+			msg = m.AsString()
+		}
 	} else {
 		l.diags = append(l.diags, diags...)
 	}

@@ -78,9 +78,10 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 	}
 	if len(st.Assets) > 0 {
 		recs := make([]galleryRecord, 0, len(st.Assets))
+		sensitive := e.sensitiveAddrs()
 		for _, a := range st.Assets {
 			recs = append(recs, galleryRecord{
-				Addr: a.Addr, Output: a.Output, Model: a.Model, Prompt: a.Prompt, PromptKnown: true,
+				Addr: a.Addr, Output: a.Output, Model: a.Model, Prompt: shownPrompt(a.Prompt, sensitive[a.Addr]), PromptKnown: true,
 				Refs: a.Refs, GeneratedAt: a.GeneratedAt, Consumed: a.Consumed,
 			})
 		}
@@ -116,7 +117,7 @@ func (e *env) promptsFromSpec(recs []galleryRecord, lock *state.Lock) {
 		if ch == nil || ch.Action != planner.NoOp || ch.Asset == nil {
 			continue
 		}
-		recs[i].Prompt, recs[i].PromptKnown = ch.Asset.Prompt, true
+		recs[i].Prompt, recs[i].PromptKnown = shownPrompt(ch.Asset.Prompt, ch.Asset.Sensitive), true
 		for _, r := range ch.Asset.Refs {
 			recs[i].Refs = append(recs[i].Refs, r.Value)
 		}

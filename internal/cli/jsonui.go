@@ -157,9 +157,9 @@ func changeJSON(ch *planner.Change) map[string]any {
 		c["previous_resource"] = map[string]any{"addr": ch.MovedFrom}
 	}
 	if ch.Asset != nil {
-		c["prompt"] = ch.Asset.Prompt
+		c["prompt"] = shownPrompt(ch.Asset.Prompt, ch.Asset.Sensitive)
 		if ch.Prior != nil && ch.Prior.Prompt != "" && ch.Prior.Prompt != ch.Asset.Prompt {
-			c["prompt_before"] = ch.Prior.Prompt
+			c["prompt_before"] = shownPrompt(ch.Prior.Prompt, ch.Asset.Sensitive)
 		}
 	}
 	return c
@@ -235,11 +235,16 @@ func (j *jsonUI) validated(sp *spec.Spec, ok bool) int {
 }
 
 // state reports the state as one object: every image and every task in
-// flight, sorted by address. The file-hash cache is left out.
-func (j *jsonUI) state(st *state.State) {
+// flight, sorted by address. The file-hash cache is left out, and the
+// prompts of the sensitive addresses are redacted.
+func (j *jsonUI) state(st *state.State, sensitive map[string]bool) {
 	images := []*state.Asset{}
 	for _, addr := range sortedAddrs(st.Assets) {
-		images = append(images, st.Assets[addr])
+		a := st.Assets[addr]
+		if sensitive[addr] {
+			a = redactAsset(a)
+		}
+		images = append(images, a)
 	}
 	pending := []*state.Pending{}
 	for _, addr := range sortedAddrs(st.Pending) {

@@ -111,6 +111,8 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 		before = ch.Prior.Prompt
 	}
 	switch {
+	case a.Sensitive: // no text, and no word diff that would show it
+		fmt.Fprintf(w, "      prompt: %s\n", redacted)
 	case ch.Action == planner.Replace && before != "" && before != a.Prompt:
 		fmt.Fprintf(w, "      %s\n", pt.paint(colorRemoved, "- prompt: "+strconv.Quote(before)))
 		fmt.Fprintf(w, "      %s\n", pt.paint(colorAdded, "+ prompt: "+strconv.Quote(a.Prompt)))

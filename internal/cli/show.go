@@ -25,7 +25,7 @@ func runShow(e *env, args []string) int {
 		return e.errorf("%v", err)
 	}
 	if e.json != nil {
-		e.json.state(st)
+		e.json.state(st, e.sensitiveAddrs())
 		return ExitOK
 	}
 	if len(st.Assets) == 0 && len(st.Pending) == 0 {
@@ -42,10 +42,12 @@ func runShow(e *env, args []string) int {
 		addrs = append(addrs, addr)
 	}
 	sort.Strings(addrs)
+	sensitive := e.sensitiveAddrs()
 	for _, addr := range addrs {
 		a := st.Assets[addr]
 		fmt.Fprintf(e.stdout, "# %s\n", addr)
-		fmt.Fprintf(e.stdout, "  output       = %q\n  sha256       = %q\n  model        = %q\n  prompt       = %q\n", a.Output, a.SHA256, a.Model, a.Prompt)
+		fmt.Fprintf(e.stdout, "  output       = %q\n  sha256       = %q\n  model        = %q\n  prompt       = %s\n",
+			a.Output, a.SHA256, a.Model, quotedPrompt(a.Prompt, sensitive[addr]))
 		if a.TaskID != "" {
 			fmt.Fprintf(e.stdout, "  task_id      = %q\n  consumed     = %.2f\n", a.TaskID, a.Consumed)
 		}

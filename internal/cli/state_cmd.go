@@ -153,12 +153,16 @@ func runStateShow(e *env, args []string) int {
 	if a == nil && pend == nil && !inLock {
 		return e.errorf("%s is not in the state: run 'pixform state list' to see the addresses it holds.", addr)
 	}
+	sensitive := a != nil && e.sensitiveAddrs()[addr]
+	if sensitive {
+		a = redactAsset(a)
+	}
 	w := e.stdout
 	fmt.Fprintf(w, "# %s\n", addr)
 	switch {
 	case a != nil:
-		fmt.Fprintf(w, "  output       = %q\n  sha256       = %q\n  fingerprint  = %q\n  provider     = %q\n  model        = %q\n  prompt       = %q\n",
-			a.Output, a.SHA256, a.Fingerprint, a.Provider, a.Model, a.Prompt)
+		fmt.Fprintf(w, "  output       = %q\n  sha256       = %q\n  fingerprint  = %q\n  provider     = %q\n  model        = %q\n  prompt       = %s\n",
+			a.Output, a.SHA256, a.Fingerprint, a.Provider, a.Model, quotedPrompt(a.Prompt, sensitive))
 		if len(a.Refs) > 0 {
 			fmt.Fprintf(w, "  images       = [%s]\n", quoteList(a.Refs))
 		}
