@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
@@ -247,5 +248,32 @@ func TestOutputSymlinksCached(t *testing.T) {
 	s, diags := Load(afero.NewOsFs(), dir, LoadOptions{})
 	if got := len(diags); got != n || diags[0].Summary != "Output outside the spec directory" {
 		t.Errorf("got %d diagnostics, want %d of Output outside the spec directory:\n%s", got, n, diagText(s, diags))
+	}
+}
+
+// TestReferenceThroughEscapingSymlink: a reference file reached through a
+// symbolic link that leads outside the spec directory is refused like an
+// output, so no file from elsewhere is sent to the service.
+func TestReferenceThroughEscapingSymlink(t *testing.T) {
+	root := t.TempDir()
+	dir, outside := filepath.Join(root, "spec"), filepath.Join(root, "outside")
+	for _, d := range []string{dir, outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(outside, "secret.png"), []byte("png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "refs")); err != nil {
+		t.Skipf("cannot make symbolic links here: %v", err)
+	}
+	src := "provider \"offline\" {}\nimage \"a\" {\n  prompt = \"p\"\n  images = [\"refs/secret.png\"]\n  output = \"a.png\"\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.pix.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := Load(afero.NewOsFs(), dir, LoadOptions{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "symbolic link") {
+		t.Errorf("got %v, want an error about the symbolic link", diags)
 	}
 }

@@ -152,6 +152,10 @@ func (l *loader) classifyRef(p *pendingAsset, s string, rng *hcl.Range) (Ref, bo
 	case st.isDir:
 		l.errorf(rng, "Reference image is a directory", "%q is a directory; a reference image must be a file.", c)
 		return Ref{}, false
+	case st.link != "":
+		l.errorf(rng, "Reference image outside the spec directory",
+			"The reference image %q goes through the symbolic link %q, which leads outside the spec directory. Copy the file into the spec directory, so the spec is self-contained and no file from elsewhere is sent to the service.", s, st.link)
+		return Ref{}, false
 	}
 	return Ref{Kind: RefFile, Value: c}, true
 }
@@ -160,6 +164,7 @@ func (l *loader) classifyRef(p *pendingAsset, s string, rng *hcl.Range) (Ref, bo
 type refStat struct {
 	isDir bool
 	err   error
+	link  string // a symbolic link along the path that leads outside the spec directory
 }
 
 // statRef stats the reference file at the clean relative path c, once per
@@ -173,6 +178,11 @@ func (l *loader) statRef(c string) refStat {
 	}
 	fi, err := l.fs.Stat(l.specPath(c))
 	st := refStat{err: err, isDir: err == nil && fi.IsDir()}
+	if err == nil {
+		if link, escapes := l.symlinkEscape(c); escapes {
+			st.link = link
+		}
+	}
 	l.refStats[c] = st
 	return st
 }
