@@ -27,6 +27,7 @@ func Adopt(store *state.Store, p *planner.Plan) ([]string, error) {
 		rec := state.Asset{
 			Addr: a.Addr, Output: a.Output, SHA256: pr.SHA256, Fingerprint: pr.Fingerprint,
 			Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
+			Ignored: planner.IgnoredKeys(a, ch.Inputs),
 		}
 		if err := store.RecordDone(rec); err != nil {
 			return adopted, err

@@ -40,11 +40,7 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 	if err != nil {
 		return res(failed, err)
 	}
-	var priorInputs map[string]string
-	if ch.Prior != nil {
-		priorInputs = ch.Prior.Inputs
-	}
-	inputs = planner.IgnoreChanges(a, inputs, priorInputs)
+	inputs = planner.IgnoreChanges(a, inputs, ch.Prior.KeptInputs())
 	fp := planner.Fingerprint(inputs)
 
 	var taskID string
@@ -182,7 +178,8 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 	rec := state.Asset{
 		Addr: a.Addr, Output: a.Output, SHA256: sum, Fingerprint: fp,
 		Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: inputs, Refs: refs,
-		TaskID: task.ID, Consumed: task.Consumed, GeneratedAt: e.opts.Now().UTC(),
+		Ignored: planner.IgnoredKeys(a, inputs),
+		TaskID:  task.ID, Consumed: task.Consumed, GeneratedAt: e.opts.Now().UTC(),
 	}
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return failed, err

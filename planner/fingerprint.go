@@ -73,6 +73,23 @@ func IgnoreChanges(a *spec.Asset, in, prior map[string]string) map[string]string
 	return out
 }
 
+// IgnoredKeys names the inputs of in that the asset's
+// lifecycle.ignore_changes covers, sorted; the state and lockfile keep
+// their values so that later plans (and fresh clones) substitute them.
+func IgnoredKeys(a *spec.Asset, in map[string]string) []string {
+	var keys []string
+	for k := range in {
+		for _, attr := range a.IgnoreChanges {
+			if k == attr || (attr == "images" && strings.HasPrefix(k, "images[")) {
+				keys = append(keys, k)
+				break
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // Fingerprint hashes inputs canonically: the sha256 of their JSON, keys
 // sorted, byte for byte what json.Marshal gives.
 func Fingerprint(in map[string]string) string {

@@ -126,7 +126,7 @@ func (p *planner) recorded(addr string) *Prior {
 		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs}
 	}
 	if inLock {
-		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true}
+		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true, Ignored: li.DecodeIgnored()}
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func (p *planner) decide(a *spec.Asset) *Change {
 	if upstream == "" {
 		in := Inputs(a, ids)
 		if ch.Prior != nil {
-			in = IgnoreChanges(a, in, ch.Prior.Inputs)
+			in = IgnoreChanges(a, in, ch.Prior.KeptInputs())
 		}
 		ch.Inputs, ch.Fingerprint = in, Fingerprint(in)
 	}

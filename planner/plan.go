@@ -54,6 +54,9 @@ type Prior struct {
 	Prompt      string            `json:"prompt,omitempty"`
 	Inputs      map[string]string `json:"inputs,omitempty"`
 	FromLock    bool              `json:"from_lock,omitempty"` // known from the lockfile only
+	// Ignored are the inputs lifecycle.ignore_changes kept, as the lockfile
+	// records them: on a fresh clone they stand in for Inputs.
+	Ignored map[string]string `json:"ignored,omitempty"`
 }
 
 // Plan is an ordered list of changes and what it was made from.
@@ -118,4 +121,16 @@ func (p *Plan) Change(addr string) *Change {
 		}
 	}
 	return nil
+}
+
+// KeptInputs are the prior inputs that lifecycle.ignore_changes keeps:
+// all of them when the state knows them, else those the lockfile recorded.
+func (p *Prior) KeptInputs() map[string]string {
+	if p == nil {
+		return nil
+	}
+	if p.Inputs != nil {
+		return p.Inputs
+	}
+	return p.Ignored
 }

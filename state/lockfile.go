@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	iofs "io/fs"
@@ -32,6 +33,7 @@ func LockFrom(s *State) *Lock {
 	for _, a := range s.Assets {
 		l.Images = append(l.Images, LockImage{
 			Addr: a.Addr, Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model,
+			Ignored: ignoredJSON(a),
 		})
 	}
 	sortImages(l.Images)
@@ -77,8 +79,49 @@ func encodeImage(img LockImage) []byte {
 	} {
 		b.SetAttributeValue(v.name, cty.StringVal(v.val))
 	}
+	if kept := decodeIgnored(img.Ignored); len(kept) > 0 {
+		vals := map[string]cty.Value{}
+		for k, v := range kept {
+			vals[k] = cty.StringVal(v)
+		}
+		b.SetAttributeValue("ignored", cty.ObjectVal(vals))
+	}
 	return hclwrite.Format(f.Bytes())
 }
+
+// ignoredJSON encodes the kept values of an asset's ignored inputs.
+func ignoredJSON(a *Asset) string {
+	if len(a.Ignored) == 0 {
+		return ""
+	}
+	kept := map[string]string{}
+	for _, k := range a.Ignored {
+		if v, ok := a.Inputs[k]; ok {
+			kept[k] = v
+		}
+	}
+	if len(kept) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(kept) // a map of strings always encodes; keys sorted
+	return string(b)
+}
+
+// decodeIgnored decodes LockImage.Ignored; "" or anything malformed is none.
+func decodeIgnored(s string) map[string]string {
+	if s == "" {
+		return nil
+	}
+	var kept map[string]string
+	if json.Unmarshal([]byte(s), &kept) != nil {
+		return nil
+	}
+	return kept
+}
+
+// DecodeIgnored returns the inputs a lockfile entry kept at earlier values
+// under lifecycle.ignore_changes, or nil.
+func (li LockImage) DecodeIgnored() map[string]string { return decodeIgnored(li.Ignored) }
 
 // WriteLock writes pixform.lock.hcl in dir atomically, sorted by address and
 // without timestamps, so that it diffs well and an unchanged lock gives an
@@ -144,6 +187,14 @@ func decodeLockHCL(src []byte, name string) (*Lock, error) {
 			return nil, lockErrorAt(blk.TypeRange, "Unexpected block", "An image block holds only attributes.")
 		}
 		for _, attr := range sortedAttrs(blk.Body) {
+			if attr.Name == "ignored" {
+				kept, err := parseIgnored(attr)
+				if err != nil {
+					return nil, err
+				}
+				img.Ignored = kept
+				continue
+			}
 			dst, ok := vals[attr.Name]
 			if !ok {
 				return nil, lockErrorAt(attr.NameRange, "Unsupported attribute",
@@ -212,4 +263,28 @@ func lockErrorText(file string, line int, summary, detail string) error {
 	fmt.Fprintf(&b, "; pixform writes this file: restore it from version control (git checkout %s), "+
 		"or delete it and run pixform apply to write it again from the state", LockfileName)
 	return errors.New(b.String())
+}
+
+// parseIgnored reads an image block's optional ignored = { input = "value" }.
+func parseIgnored(attr *hclsyntax.Attribute) (string, error) {
+	v, diags := attr.Expr.Value(nil)
+	if diags.HasErrors() {
+		return "", lockError(diags)
+	}
+	if v.IsNull() || !v.IsKnown() || !(v.Type().IsObjectType() || v.Type().IsMapType()) {
+		return "", lockErrorAt(attr.Expr.Range(), "Invalid value", "ignored must be an object of strings.")
+	}
+	kept := map[string]string{}
+	for it := v.ElementIterator(); it.Next(); {
+		k, ev := it.Element()
+		if ev.IsNull() || !ev.IsKnown() || ev.Type() != cty.String {
+			return "", lockErrorAt(attr.Expr.Range(), "Invalid value", "ignored must be an object of strings.")
+		}
+		kept[k.AsString()] = ev.AsString()
+	}
+	if len(kept) == 0 {
+		return "", nil
+	}
+	b, _ := json.Marshal(kept)
+	return string(b), nil
 }

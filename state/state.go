@@ -87,6 +87,9 @@ func (a *Asset) clone() *Asset {
 	if a.Refs != nil {
 		c.Refs = append([]string(nil), a.Refs...)
 	}
+	if a.Ignored != nil {
+		c.Ignored = append([]string(nil), a.Ignored...)
+	}
 	return &c
 }
 

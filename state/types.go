@@ -28,9 +28,12 @@ type Asset struct {
 	Prompt      string            `json:"prompt"`
 	Inputs      map[string]string `json:"inputs,omitempty"` // input name -> value or hash, to explain replacements
 	Refs        []string          `json:"refs,omitempty"`   // reference identities as written in the spec
-	TaskID      string            `json:"task_id,omitempty"`
-	Consumed    float64           `json:"consumed,omitempty"`
-	GeneratedAt time.Time         `json:"generated_at"`
+	// Ignored names the inputs that lifecycle.ignore_changes kept at these
+	// earlier values; the lockfile records them so a fresh clone can too.
+	Ignored     []string  `json:"ignored,omitempty"`
+	TaskID      string    `json:"task_id,omitempty"`
+	Consumed    float64   `json:"consumed,omitempty"`
+	GeneratedAt time.Time `json:"generated_at"`
 }
 
 // Pending is a task whose result has not landed yet. TaskID is empty while
@@ -73,4 +76,8 @@ type LockImage struct {
 	SHA256      string
 	Fingerprint string
 	Model       string
+	// Ignored is a JSON object of the inputs ignore_changes kept at earlier
+	// values ("" for none): with it a fresh clone computes the same
+	// fingerprint. A string, so LockImage stays comparable.
+	Ignored string
 }
