@@ -9,13 +9,13 @@ import (
 	_ "image/jpeg" // results may be JPEG
 	_ "image/png"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/afero"
 	_ "golang.org/x/image/webp" // results may be WebP
 
 	"github.com/pixform/pixform/provider"
+	"github.com/pixform/pixform/state"
 )
 
 // downloadAttempts bounds how often one image download starts over after a
@@ -85,7 +85,10 @@ func (e *executor) downloadOnce(ctx context.Context, prov provider.Provider, ful
 	if err := fsys.Rename(tmp.Name(), full); err != nil {
 		return "", fmt.Errorf("move image into place: %w", err)
 	}
-	syncDir(fsys, filepath.Dir(full))
+	// Durable before the image is recorded: without it a crash could lose
+	// the rename of an image the state says is done. Best effort: should it
+	// fail, the next plan finds the output missing and creates it again.
+	_ = state.SyncDir(fsys, filepath.Dir(full))
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
@@ -123,18 +126,4 @@ func checkComplete(f afero.File, format string) error {
 		return fmt.Errorf("the %s result is truncated: it does not end as a whole image does", format)
 	}
 	return nil
-}
-
-// syncDir makes a rename in dir durable before the image is recorded, on a
-// real filesystem: without it a crash could lose the rename of an image
-// the state says is done. Failure is not fatal: the next plan sees a
-// missing output and creates it again.
-func syncDir(fsys afero.Fs, dir string) {
-	if _, ok := fsys.(*afero.OsFs); !ok {
-		return
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

@@ -16,14 +16,20 @@ const (
 	dirPerm  = 0o755
 )
 
-// writeFileAtomic replaces name with data so that a reader (or a crash at
+// WriteFileAtomic replaces name with data so that a reader (or a crash at
 // any instant) sees either the old content or the new, never a mix: it
 // writes a temporary file in the same directory, fsyncs it, renames it over
-// name and fsyncs the directory so the rename itself is durable.
-func writeFileAtomic(fs afero.Fs, name string, data []byte) error {
+// name and fsyncs the directory so the rename itself is durable. An
+// existing file keeps its mode; a new one is 0o644. The CLI writes spec
+// files, plans and galleries with it too.
+func WriteFileAtomic(fs afero.Fs, name string, data []byte) error {
 	dir := filepath.Dir(name)
 	if err := fs.MkdirAll(dir, dirPerm); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	mode := os.FileMode(filePerm)
+	if fi, err := fs.Stat(name); err == nil {
+		mode = fi.Mode().Perm()
 	}
 	f, err := afero.TempFile(fs, dir, filepath.Base(name)+".tmp-*")
 	if err != nil {
@@ -38,7 +44,7 @@ func writeFileAtomic(fs afero.Fs, name string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = fs.Chmod(tmp, filePerm) // TempFile creates 0o600
+		err = fs.Chmod(tmp, mode) // TempFile creates 0o600
 	}
 	if err == nil {
 		err = fs.Rename(tmp, name)
@@ -47,13 +53,13 @@ func writeFileAtomic(fs afero.Fs, name string, data []byte) error {
 		_ = fs.Remove(tmp) // best effort: the error below is what matters
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	return syncDir(fs, dir)
+	return SyncDir(fs, dir)
 }
 
-// syncDir fsyncs a directory, making renames, creations and removals in it
+// SyncDir fsyncs a directory, making renames, creations and removals in it
 // durable. Windows cannot fsync a directory (and does not need to); on a
 // file system without directories (a memory one) it is a no-op.
-func syncDir(fs afero.Fs, dir string) error {
+func SyncDir(fs afero.Fs, dir string) error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}

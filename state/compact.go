@@ -50,7 +50,7 @@ func (st *Store) append(line []byte) error {
 		err = st.journal.Sync()
 	}
 	if err == nil && fresh {
-		err = syncDir(st.fs, filePath(st.dir, stateDir))
+		err = SyncDir(st.fs, filePath(st.dir, stateDir))
 	}
 	if err == nil {
 		st.jsize += int64(n)
@@ -88,13 +88,13 @@ func (st *Store) compact() error {
 		}
 		if changed {
 			if st.orig != nil {
-				if err := writeFileAtomic(st.fs, filePath(st.dir, BackupFile), st.orig); err != nil {
+				if err := WriteFileAtomic(st.fs, filePath(st.dir, BackupFile), st.orig); err != nil {
 					return fmt.Errorf("keep state backup: %w", err)
 				}
 				st.written += int64(len(st.orig))
 				st.orig = nil
 			}
-			if err := writeFileAtomic(st.fs, filePath(st.dir, StateFile), data); err != nil {
+			if err := WriteFileAtomic(st.fs, filePath(st.dir, StateFile), data); err != nil {
 				return fmt.Errorf("write state: %w", err)
 			}
 			st.written += int64(len(data))
@@ -143,7 +143,7 @@ func (st *Store) writeLockfile() error {
 	if bytes.Equal(enc, st.lockEnc) {
 		return nil
 	}
-	if err := writeFileAtomic(st.fs, filePath(st.dir, LockfileName), enc); err != nil {
+	if err := WriteFileAtomic(st.fs, filePath(st.dir, LockfileName), enc); err != nil {
 		return fmt.Errorf("write lockfile: %w", err)
 	}
 	st.written += int64(len(enc))

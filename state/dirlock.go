@@ -97,7 +97,7 @@ func acquire(fs afero.Fs, dir string, opts LockOptions) (me, tookOver *Holder, e
 	for {
 		err := createExclusive(fs, name, data)
 		if err == nil {
-			return me, tookOver, syncDir(fs, filePath(dir, stateDir))
+			return me, tookOver, SyncDir(fs, filePath(dir, stateDir))
 		}
 		if !errors.Is(err, iofs.ErrExist) {
 			return nil, nil, fmt.Errorf("take state lock: %w", err)

@@ -130,7 +130,7 @@ func WriteLock(fs afero.Fs, dir string, l *Lock) error {
 	if l == nil {
 		l = &Lock{}
 	}
-	return writeFileAtomic(fs, filePath(dir, LockfileName), encodeLock(l, nil))
+	return WriteFileAtomic(fs, filePath(dir, LockfileName), encodeLock(l, nil))
 }
 
 // ReadLock reads pixform.lock.hcl in dir. A missing lockfile is an empty

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/state"
 )
 
 // varsFileSuffix is how the name of a variables file ends; fmt formats
@@ -77,7 +78,7 @@ func runFmt(e *env, args []string) int {
 		if *check {
 			continue
 		}
-		if err := writeFileAtomic(e.fs, f.path, f.out); err != nil {
+		if err := state.WriteFileAtomic(e.fs, f.path, f.out); err != nil {
 			return e.errorf("write %s: %v", f.name, err)
 		}
 	}

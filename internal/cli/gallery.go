@@ -45,7 +45,7 @@ func runGallery(e *env, args []string) int {
 		return e.errorf("render the gallery: %v", err)
 	}
 	index := filepath.Join(dir, "index.html")
-	if err := writeFileAtomic(e.fs, index, buf.Bytes()); err != nil {
+	if err := state.WriteFileAtomic(e.fs, index, buf.Bytes()); err != nil {
 		return e.errorf("write the gallery: %v. Choose a writable directory with -o DIR.", err)
 	}
 	shown := relName(e.dir, index)

@@ -129,7 +129,7 @@ func (e *env) importFile(store *state.Store, sp *spec.Spec, a *spec.Asset, src, 
 			return e.errorf("a different file is already at %s, the output of %s: move it away, or adopt it with 'pixform import %s %s'.",
 				a.Output, a.Addr, a.Addr, a.Output)
 		}
-		if err := writeFileAtomic(e.fs, dst, data); err != nil {
+		if err := state.WriteFileAtomic(e.fs, dst, data); err != nil {
 			return e.errorf("import %s: write %s: %v", a.Addr, a.Output, err)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -39,7 +38,7 @@ func (e *env) savePlan(name string, p *planner.Plan) error {
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
-	if err := writeFileAtomic(e.fs, e.planPath(name), append(data, '\n')); err != nil {
+	if err := state.WriteFileAtomic(e.fs, e.planPath(name), append(data, '\n')); err != nil {
 		return fmt.Errorf("save plan to %s: %w", name, err)
 	}
 	if e.json == nil {
@@ -192,46 +191,6 @@ func (e *env) applyPlanFile(name string, o savedApply) int {
 		return e.errorf("%v", err)
 	}
 	return e.execute(store, &spec.Spec{Providers: p.Providers}, p, o.parallelism, o.flags.maxCredits)
-}
-
-// writeFileAtomic replaces name with data: a temporary file in the same
-// directory, synced, then renamed over it, so a reader or a crash sees the
-// old content or the new, never a mix. An existing file keeps its mode.
-func writeFileAtomic(fsys afero.Fs, name string, data []byte) error {
-	dir := filepath.Dir(name)
-	if err := fsys.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	mode := os.FileMode(0o644)
-	if fi, err := fsys.Stat(name); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := afero.TempFile(fsys, dir, "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = fsys.Chmod(tmp.Name(), mode)
-	}
-	if err == nil {
-		err = fsys.Rename(tmp.Name(), name)
-	}
-	if err != nil {
-		_ = fsys.Remove(tmp.Name()) // the write error is what matters
-		return err
-	}
-	if d, err := fsys.Open(dir); err == nil {
-		_ = d.Sync() // best effort: not every file system syncs directories
-		d.Close()
-	}
-	return nil
 }
 
 func sortedKeys(m map[string]string) []string {
