@@ -59,6 +59,15 @@ func (r recorded) addrs() []string {
 	return out
 }
 
+// loadRecorded reads the state (without the lock) and the lockfile.
+func (e *env) loadRecorded() (recorded, error) {
+	st, err := state.Load(e.fs, e.dir)
+	if err != nil {
+		return recorded{}, err
+	}
+	return e.readRecorded(st)
+}
+
 func (e *env) readRecorded(st *state.State) (recorded, error) {
 	lock, err := state.ReadLock(e.fs, e.dir)
 	if err != nil {
@@ -102,11 +111,7 @@ func runStateList(e *env, args []string) int {
 	if !ok {
 		return ExitError
 	}
-	st, err := state.Load(e.fs, e.dir)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
-	r, err := e.readRecorded(st)
+	r, err := e.loadRecorded()
 	if err != nil {
 		return e.errorf("%v", err)
 	}
@@ -140,14 +145,11 @@ func runStateShow(e *env, args []string) int {
 		return ExitError
 	}
 	addr := addrs[0]
-	st, err := state.Load(e.fs, e.dir)
+	r, err := e.loadRecorded()
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	r, err := e.readRecorded(st)
-	if err != nil {
-		return e.errorf("%v", err)
-	}
+	st := r.st
 	a, pend, li := st.Assets[addr], st.Pending[addr], r.lock[addr]
 	_, inLock := r.lock[addr]
 	if a == nil && pend == nil && !inLock {
