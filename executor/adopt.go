@@ -5,14 +5,18 @@ import (
 	"github.com/pixform/pixform/state"
 )
 
-// Adopt records in the state the images the plan knows from the lockfile
-// alone and leaves as they are: on a fresh clone, and when a teammate's
-// newer image and lockfile were pulled over an older local state. Without
-// it the state would keep its older memory, and the lockfile that the
-// store writes from the state on Close would revert the teammate's entry.
-// It returns the addresses it adopted.
-func Adopt(store *state.Store, p *planner.Plan) ([]string, error) {
-	var adopted []string
+// Settle records what a plan learnt without generating anything, and is
+// called once, under the lock, before the plan is shown or applied:
+//   - the hashes the plan read, so the next plan reads no file again;
+//   - the images the plan knows from the lockfile alone and leaves as they
+//     are: on a fresh clone, and when a teammate's newer image and lockfile
+//     were pulled over an older local state. Without them the state would
+//     keep its older memory, and the lockfile the store writes from the
+//     state on Close would revert the teammate's entry.
+func Settle(store *state.Store, p *planner.Plan) error {
+	if err := store.SetFiles(p.Files); err != nil {
+		return err
+	}
 	for _, ch := range p.Changes {
 		pr := ch.Prior
 		if pr == nil || !pr.FromLock || ch.Action != planner.NoOp || ch.Drift || ch.MovedFrom != "" ||
@@ -30,9 +34,8 @@ func Adopt(store *state.Store, p *planner.Plan) ([]string, error) {
 			Ignored: planner.IgnoredKeys(a, ch.Inputs),
 		}
 		if err := store.RecordDone(rec); err != nil {
-			return adopted, err
+			return err
 		}
-		adopted = append(adopted, a.Addr)
 	}
-	return adopted, nil
+	return nil
 }

@@ -58,10 +58,11 @@ type executor struct {
 	written  map[string]state.FileHash // hash-cache entries of the images written
 }
 
-// Apply carries out the plan: state renames of moved blocks, deletes and
-// file moves, then every generation in dependency order. It returns an
-// error only when it cannot go on at all (the state cannot be written);
-// failed images are in the Summary.
+// Apply carries out the plan, after Settle: state renames of moved blocks,
+// deletes and file moves, then every generation in dependency order. It
+// returns an error when a move or delete cannot be done or recorded; an
+// image that fails, its state records included, is a Failure in the
+// Summary and everything not depending on it goes on.
 func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) {
 	start := time.Now()
 	if opts.Parallelism <= 0 {
@@ -86,9 +87,6 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 	e := &executor{opts: opts, plan: p, pending: st.Pending, priors: st.Assets, tracker: newTracker(opts.PollFirst, opts.PollMax)}
 
 	var sum Summary
-	if err := opts.Store.SetFiles(p.Files); err != nil {
-		return sum, err
-	}
 	if err := e.fileChanges(&sum); err != nil {
 		return sum, err
 	}

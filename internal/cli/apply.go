@@ -59,12 +59,7 @@ func runApply(e *env, args []string) int {
 	if !ok {
 		return ExitError
 	}
-	// The lockfile's newer entries (a fresh clone, a teammate's pull) become
-	// this state's, and the hashes the plan read are kept for the next one.
-	if _, err := executor.Adopt(store, p); err != nil {
-		return e.errorf("%v", err)
-	}
-	if err := store.SetFiles(p.Files); err != nil {
+	if err := executor.Settle(store, p); err != nil {
 		return e.errorf("%v", err)
 	}
 	e.renderPlan(p, st)

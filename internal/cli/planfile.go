@@ -186,7 +186,7 @@ func (e *env) applyPlanFile(name string, o savedApply) int {
 		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
-	if _, err := executor.Adopt(store, p); err != nil {
+	if err := executor.Settle(store, p); err != nil {
 		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
