@@ -26,9 +26,10 @@ const (
 	compactFloor = 64 << 10
 )
 
-// append writes line to the journal and fsyncs it, beginning a journal
-// (with its header) when none is open. On error the journal is cut back to
-// what it held, so that a torn record can only ever be its last line.
+// append writes line to the journal, beginning a journal (with its header,
+// made durable at once) when none is open; syncTo makes the line durable.
+// On error the journal is cut back to what it held, so that a torn record
+// can only ever be its last line.
 func (st *Store) append(line []byte) error {
 	fresh := st.journal == nil
 	if fresh {
@@ -46,14 +47,17 @@ func (st *Store) append(line []byte) error {
 	}
 	n, err := st.journal.WriteAt(line, st.jsize)
 	st.written += int64(n)
-	if err == nil {
-		err = st.journal.Sync()
-	}
-	if err == nil && fresh {
-		err = SyncDir(st.fs, filePath(st.dir, stateDir))
+	if err == nil && fresh { // a new journal is made durable at once, its name included
+		if err = st.journal.Sync(); err == nil {
+			err = SyncDir(st.fs, filePath(st.dir, stateDir))
+		}
 	}
 	if err == nil {
 		st.jsize += int64(n)
+		st.appended++
+		if fresh {
+			st.synced = st.appended
+		}
 		return nil
 	}
 	if terr := st.journal.Truncate(st.jsize); terr != nil {
@@ -102,6 +106,7 @@ func (st *Store) compact() error {
 		}
 		st.dirty = false
 	}
+	st.synced = st.appended // state.json holds every record appended so far
 	if err := st.resetJournal(); err != nil {
 		return err
 	}

@@ -20,8 +20,14 @@ import (
 // of the state, plus the images of the lockfile Open found that the state
 // lacks (a fresh clone's), until they are forgotten, moved or done again.
 //
+// Concurrent records share fsyncs (a group commit, see syncTo): each
+// returns once its line is durable, and a burst of records costs a few
+// fsyncs, not one each.
+//
 // A Store is safe for concurrent use. After an error from a Record* call
-// nothing of that call was recorded.
+// nothing of that call was recorded, except when the journal's fsync
+// failed: the record then stays in memory and reaches state.json with the
+// fold that the next record or Close makes, or is lost with the journal.
 type Store struct {
 	fs  afero.Fs
 	dir string
@@ -39,8 +45,13 @@ type Store struct {
 	holder    *Holder
 	tookOver  *Holder
 	written   int64
-	brokenErr error // the journal may hold a torn line: record nothing until a fold succeeds
-	retryAt   int64 // after an automatic fold failed: the journal size to try again at
+	brokenErr error      // the journal may hold a torn line: record nothing until a fold succeeds
+	retryAt   int64      // after an automatic fold failed: the journal size to try again at
+	appended  uint64     // records appended to journals since Open
+	synced    uint64     // of those, how many are known durable
+	syncing   sync.Mutex // held by the one fsync of the journal under way; taken before mu
+	failedTo  uint64     // a failed fsync covered the records up to this one
+	syncErr   error      // and its error
 	closed    bool
 }
 
@@ -229,45 +240,57 @@ var errNothing = errors.New("nothing to record")
 var errClosed = errors.New("the state store is closed")
 
 // record checks r against the current state with check (nil: always
-// valid), appends it to the journal durably, applies it, and folds the
-// journal when it has outgrown state.json.
+// valid), appends it to the journal, applies it, folds the journal when it
+// has outgrown state.json, and returns once the record is durable (see
+// syncTo).
 func (st *Store) record(r *record, check func() error) error {
+	seq, err := st.appendRecord(r, check)
+	if err != nil || seq == 0 {
+		return err
+	}
+	return st.syncTo(r.Op, seq)
+}
+
+// appendRecord is record up to the journal's fsync. It returns the
+// record's number, 0 when there was nothing to record.
+func (st *Store) appendRecord(r *record, check func() error) (uint64, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.closed {
-		return fmt.Errorf("record %s: %w", r.Op, errClosed)
+		return 0, fmt.Errorf("record %s: %w", r.Op, errClosed)
 	}
 	if st.brokenErr != nil {
 		if err := st.compact(); err != nil {
-			return fmt.Errorf("record %s: %w", r.Op, errors.Join(st.brokenErr, err))
+			return 0, fmt.Errorf("record %s: %w", r.Op, errors.Join(st.brokenErr, err))
 		}
 	}
 	if check != nil {
 		if err := check(); errors.Is(err, errNothing) {
-			return nil
+			return 0, nil
 		} else if err != nil {
-			return err
+			return 0, err
 		}
 	}
 	line, err := r.encode()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := st.append(line); err != nil {
-		return fmt.Errorf("record %s: %w", r.Op, err)
+		return 0, fmt.Errorf("record %s: %w", r.Op, err)
 	}
+	seq := st.appended
 	r.apply(st.cur)
 	st.applyLockOnly(r)
 	st.dirty = true
 	if st.jsize > compactRatio*int64(len(st.baseEnc))+compactFloor && st.jsize > st.retryAt {
-		// The record is durable in the journal whatever happens here; a
+		// The record is in the journal whatever happens here; a
 		// failed fold is tried again later, and Close reports it.
 		st.retryAt = 0
 		if st.compact() != nil {
 			st.retryAt = 2 * st.jsize
 		}
 	}
-	return nil
+	return seq, nil
 }
 
 // Close folds the journal into state.json (keeping the previous one as
