@@ -51,6 +51,7 @@ type executor struct {
 	pending  map[string]*state.Pending
 	priors   map[string]*state.Asset
 	tracker  *tracker
+	slots    chan struct{} // one per task in flight at a service, of Parallelism
 	authErr  atomic.Pointer[error]
 	mu       sync.Mutex // guards consumed and emit ordering
 	consumed float64
@@ -84,7 +85,8 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 		opts.Now = time.Now
 	}
 	st := opts.Store.State()
-	e := &executor{opts: opts, plan: p, pending: st.Pending, priors: st.Assets, tracker: newTracker(opts.PollFirst, opts.PollMax)}
+	e := &executor{opts: opts, plan: p, pending: st.Pending, priors: st.Assets, tracker: newTracker(opts.PollFirst, opts.PollMax),
+		slots: make(chan struct{}, opts.Parallelism)}
 
 	var sum Summary
 	if err := e.fileChanges(&sum); err != nil {
@@ -116,7 +118,10 @@ type result struct {
 }
 
 // generateAll runs the generations as a DAG: an image starts once everything
-// it depends on is done, independent images run in parallel up to the limit.
+// it depends on is done, independent images run in parallel. Parallelism
+// bounds the tasks in flight at the service (see generate); twice as many
+// images may be under way, so that downloading and recording one image
+// never holds back the submission of the next.
 func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 	nodes := map[string]*planner.Change{}
 	for i := range e.plan.Changes {
@@ -135,7 +140,7 @@ func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(e.opts.Parallelism)
+	g.SetLimit(2 * e.opts.Parallelism)
 	results := make(chan result, len(nodes))
 	blocked := map[string]string{} // addr -> the upstream that did not land
 	launch := func(addr string) {
@@ -205,10 +210,16 @@ func (e *executor) emit(ev Event) {
 	e.opts.OnEvent(ev)
 }
 
-func (e *executor) addConsumed(c float64) {
+// settle adds what a final task consumed, and drops its booking (when it
+// booked one) in the same step, so that a submission in between sees
+// neither both nor none.
+func (e *executor) settle(booked bool, cost, consumed float64) {
 	e.mu.Lock()
-	e.consumed += c
-	e.mu.Unlock()
+	defer e.mu.Unlock()
+	if booked && e.opts.MaxCredits > 0 {
+		e.reserved -= cost
+	}
+	e.consumed += consumed
 }
 
 // reserve books an image's estimated cost against -max-credits before it

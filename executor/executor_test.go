@@ -244,11 +244,13 @@ func TestApplyParallelismBound(t *testing.T) {
 	count := func(ev executor.Event) {
 		mu.Lock()
 		defer mu.Unlock()
-		switch ev.Kind {
-		case executor.EventStart:
+		// A task is in flight from its image's start until its final
+		// status is seen, which comes before its slot is let go.
+		switch {
+		case ev.Kind == executor.EventStart:
 			inFlight++
 			most = max(most, inFlight)
-		case executor.EventDone, executor.EventFailed, executor.EventSkipped:
+		case ev.Kind == executor.EventStatus && (ev.Status == "success" || ev.Status == "failed"):
 			inFlight--
 		}
 	}
@@ -264,5 +266,35 @@ func TestApplyParallelismBound(t *testing.T) {
 	}
 	if got := len(srv.Submissions()); got != 9 {
 		t.Errorf("submissions: got %d, want 9", got)
+	}
+}
+
+// TestApplyDownloadFreesSlot shows that -parallelism counts tasks at the
+// service: once a task is final, its download does not hold back the next
+// submission.
+func TestApplyDownloadFreesSlot(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	srv, client := newFake(t, fakeapi.Options{})
+	srv.Inject(fakeapi.Fault{Op: "download", Kind: "slow", Delay: 2 * time.Second, Times: 1})
+	assets := []*spec.Asset{img("defapi", "a", "Red door"), img("defapi", "b", "Blue door")}
+	var mu sync.Mutex
+	var order []string
+	record := func(ev executor.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev.Kind {
+		case executor.EventSubmitted, executor.EventDone:
+			order = append(order, string(ev.Kind)+" "+ev.Addr)
+		}
+	}
+	sum, _ := w.apply(context.Background(), w.plan(assets), client, executor.Options{Parallelism: 1, OnEvent: record})
+	if diff := cmp.Diff(tally{Generated: 2}, tallyOf(sum)); diff != "" {
+		t.Fatalf("summary (-want +got):\n%s\nfailures: %v", diff, failures(sum))
+	}
+	// The first image's download is slow: the second is submitted before
+	// the first is done.
+	if len(order) != 4 || order[1] == "done "+strings.TrimPrefix(order[0], "submitted ") {
+		t.Errorf("events: got %q, want the second submission before the first image is done", order)
 	}
 }

@@ -34,6 +34,22 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 	if prov == nil {
 		return res(failed, fmt.Errorf("no provider %q is configured", a.Provider))
 	}
+	// The image holds a slot while its task is at the service: from before
+	// its request is built (reference images are read into it) until the task
+	// is final.
+	select {
+	case e.slots <- struct{}{}:
+	case <-ctx.Done():
+		return res(skipped, fmt.Errorf("not started: apply was interrupted: %w", ctx.Err()))
+	}
+	held := true
+	freeSlot := func() {
+		if held {
+			held = false
+			<-e.slots
+		}
+	}
+	defer freeSlot()
 	started := e.opts.Now()
 	e.emit(Event{Kind: EventStart, Addr: a.Addr})
 	req, inputs, err := e.request(a)
@@ -68,9 +84,16 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 			submittedAt, booked = e.opts.Now(), true
 		}
 		task, err := e.wait(ctx, prov, a, taskID, submittedAt)
-		if booked {
-			e.release(ch.Cost)
-			booked = false
+		consumed := 0.0
+		if err == nil {
+			consumed = task.Consumed
+		}
+		// What the task consumed replaces its booking before the slot goes
+		// to the next submission, which the budget must see.
+		e.settle(booked, ch.Cost, consumed)
+		booked = false
+		if !errors.Is(err, errLost) {
+			freeSlot() // final or given up: the slot goes to the next submission
 		}
 		if errors.Is(err, errLost) && resubmits < maxResubmits {
 			e.emit(Event{Kind: EventWarning, Addr: a.Addr, TaskID: taskID, Message: fmt.Sprintf("task %s is still unknown to the service after the grace period: submitting again", taskID)})
@@ -86,7 +109,6 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 			}
 			return res(failed, fmt.Errorf("wait for task %s: %w (it stays recorded: the next apply resumes it)", taskID, err))
 		}
-		e.addConsumed(task.Consumed)
 		if o, err := e.finish(ctx, prov, ch, task, fp, inputs, started); o != ok || err != nil {
 			return res(o, err)
 		}
