@@ -2,7 +2,6 @@ package executor
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/pixform/pixform/provider"
@@ -32,8 +31,18 @@ func (e *executor) wait(ctx context.Context, prov provider.Provider, a *spec.Ass
 	if e.opts.Now().Sub(submittedAt) > delay {
 		learn = false // resumed from an earlier apply: how long it runs is unknown
 	}
-	firstDelay := delay
 	var waited time.Duration // since the wait began, by the timer
+	if learn {
+		first, w, scouting, err := e.tracker.await(ctx, key, e.opts.PollMax)
+		if err != nil {
+			return provider.Task{}, err
+		}
+		if scouting {
+			defer e.tracker.leave(key)
+		}
+		waited, delay = w, max(first-w, 0)
+	}
+	firstDelay := waited + delay
 	first, last := true, provider.Status("")
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
@@ -85,86 +94,6 @@ func (e *executor) grace(kind string) time.Duration {
 		return p.NotFoundGrace
 	}
 	return e.opts.NotFoundGrace
-}
-
-// tracker learns, per provider and model, when to poll a task first: it
-// aims at the time by which most tasks are done. A task found done at its
-// first poll pulls the estimate in a little, below the delay it waited; one
-// found running pushes it out to when a later poll found it done (an eighth
-// later at least, see next; a quarter at most, so that one slow task does
-// not delay the first polls of many), so it settles where about one first
-// poll in seven misses. The first estimate is a guess (Options.PollFirst):
-// when it is too early, the first task that completes replaces it; when
-// it may be too late (no first poll has found a task running yet), each
-// first poll that finds its task done halves it.
-//
-// Each step is taken from what the task itself waited, not from the
-// current estimate, so that tasks started together, which report the same
-// outcome together, move the estimate once: stepping from the estimate, a
-// hundred tasks of one wave would compound a hundred steps (1.1^100).
-type tracker struct {
-	mu       sync.Mutex
-	est      map[string]time.Duration
-	missed   map[string]bool // a first poll found a task running
-	initial  time.Duration
-	maxDelay time.Duration
-}
-
-// The steps of the estimate, and its bounds.
-const (
-	hitStep  = 0.98 // a first poll found the task done: aim this much earlier than it waited
-	maxGrow  = 1.25 // it found the task running: aim when it was found done, at most this much later
-	minFirst = 100 * time.Millisecond
-	maxFirst = 2 * time.Minute
-)
-
-func newTracker(initial, maxDelay time.Duration) *tracker {
-	return &tracker{est: map[string]time.Duration{}, missed: map[string]bool{}, initial: initial, maxDelay: maxDelay}
-}
-
-func (t *tracker) first(key string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if d, ok := t.est[key]; ok {
-		return d
-	}
-	return t.initial
-}
-
-// observe records a task found done: its first poll waited first, the
-// poll that found it done waited done since the wait began, and hit tells
-// whether that was the first poll.
-func (t *tracker) observe(key string, first, done time.Duration, hit bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	d, learnt := t.est[key]
-	earlier := time.Duration(float64(first) * hitStep)
-	if !t.missed[key] {
-		earlier = first / 2 // the guess may be far too late
-	}
-	switch {
-	case hit && learnt:
-		d = min(d, earlier)
-	case hit:
-		d = earlier
-	case learnt:
-		d = max(d, min(done, time.Duration(float64(first)*maxGrow)))
-	default: // the guess was too early: the first completion replaces it
-		d = done
-	}
-	if !hit {
-		t.missed[key] = true
-	}
-	t.est[key] = min(max(d, minFirst), maxFirst)
-}
-
-// next is the delay before the next poll of a task still running, whose
-// first poll waited first and whose last wait was prev.
-func (t *tracker) next(first, prev time.Duration, afterFirst bool) time.Duration {
-	if afterFirst {
-		return min(max(first/8, minFirst), t.maxDelay)
-	}
-	return min(prev*3/2, t.maxDelay)
 }
 
 // notifier returns the provider's callback receiver, or nil when it has
