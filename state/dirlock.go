@@ -137,26 +137,6 @@ func acquire(fs afero.Fs, dir string, opts LockOptions) (me, tookOver *Holder, e
 	}
 }
 
-// createExclusive creates name with data, failing with an error wrapping
-// fs.ErrExist when it exists.
-func createExclusive(fs afero.Fs, name string, data []byte) error {
-	f, err := fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = fs.Remove(name) // ours, half written: the write error is what matters
-	}
-	return err
-}
-
 // readHolder reads a lock file. A file that does not name a holder gives
 // a *corruptLock error.
 func readHolder(fs afero.Fs, name string) (*Holder, error) {

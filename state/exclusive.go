@@ -1,0 +1,68 @@
+package state
+
+import (
+	"errors"
+	"os"
+
+	"github.com/spf13/afero"
+)
+
+// createExclusive creates name with data, failing with an error wrapping
+// fs.ErrExist when it exists. On the OS filesystem the file appears whole
+// or not at all: data is written to a temporary file, made durable, and
+// hard-linked to name, which fails when name exists. A pixform killed at
+// any instant therefore never leaves a lock file that names no holder
+// (which only force-unlock could clear). Where hard links are refused,
+// and on other filesystems, name is created exclusively and then written.
+func createExclusive(fsys afero.Fs, name string, data []byte) error {
+	if _, ok := fsys.(*afero.OsFs); ok {
+		err := linkExclusive(name, data)
+		if !errors.Is(err, errNoLink) {
+			return err
+		}
+	}
+	f, err := fsys.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = fsys.Remove(name) // ours, half written: the write error is what matters
+	}
+	return err
+}
+
+// errNoLink tells createExclusive to fall back: the filesystem refused the
+// hard link itself.
+var errNoLink = errors.New("hard links not supported")
+
+func linkExclusive(name string, data []byte) error {
+	tmp := name + ".tmp-" + newID() // Open removes such leftovers, under the lock
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp) // name, when linked, keeps the content
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	err = os.Link(tmp, name)
+	var le *os.LinkError
+	if err != nil && !errors.Is(err, os.ErrExist) && errors.As(err, &le) {
+		return errNoLink // EPERM, ENOTSUP, EXDEV...: the O_EXCL way still works
+	}
+	return err
+}
