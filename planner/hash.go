@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/pixform/pixform/state"
 )
@@ -24,7 +25,7 @@ const racyWindow = 2 * time.Second
 // mtime, inode) so an unchanged file is read once, ever. Within one Hasher
 // each path is looked at once: a reference shared by many images is stated
 // (and, on a cold cache, read) a single time. A Hasher is for one plan and
-// one goroutine.
+// one goroutine (Prefetch spreads its own work).
 type Hasher struct {
 	fs    afero.Fs
 	dir   string
@@ -58,37 +59,77 @@ func (h *Hasher) Hash(rel string) (string, bool, error) {
 	if r, ok := h.seen[rel]; ok {
 		return r.sum, r.exists, r.err
 	}
-	sum, exists, err := h.hash(rel)
-	h.seen[rel] = hashResult{sum: sum, exists: exists, err: err}
-	return sum, exists, err
+	r, entry, keep := h.hash(rel)
+	h.keep(rel, r, entry, keep)
+	return r.sum, r.exists, r.err
 }
 
-func (h *Hasher) hash(rel string) (string, bool, error) {
+// Prefetch looks at the files rels up front, several at a time (a plan
+// of thousands of files waits mostly on stat and read), so that Hash
+// answers them from memory. A path given twice is looked at once.
+func (h *Hasher) Prefetch(rels []string) {
+	todo := make([]string, 0, len(rels))
+	for _, rel := range rels {
+		if _, ok := h.seen[rel]; !ok {
+			h.seen[rel] = hashResult{} // a placeholder until below, to skip duplicates
+			todo = append(todo, rel)
+		}
+	}
+	type out struct {
+		r     hashResult
+		entry state.FileHash
+		keep  bool
+	}
+	outs := make([]out, len(todo))
+	var g errgroup.Group
+	g.SetLimit(prefetchers)
+	for i, rel := range todo {
+		g.Go(func() error {
+			r, entry, keep := h.hash(rel)
+			outs[i] = out{r, entry, keep}
+			return nil
+		})
+	}
+	_ = g.Wait() // the goroutines return no error: each keeps its own
+	for i, rel := range todo {
+		h.keep(rel, outs[i].r, outs[i].entry, outs[i].keep)
+	}
+}
+
+// prefetchers is how many files Prefetch looks at at once.
+const prefetchers = 8
+
+func (h *Hasher) keep(rel string, r hashResult, entry state.FileHash, keep bool) {
+	h.seen[rel] = r
+	if keep {
+		h.Files[rel] = entry
+	}
+}
+
+// hash looks at one file; it only reads the Hasher, so that Prefetch may
+// run it concurrently. keep tells whether entry goes into the cache.
+func (h *Hasher) hash(rel string) (r hashResult, entry state.FileHash, keep bool) {
 	full := filepath.Join(h.dir, filepath.FromSlash(rel))
 	fi, err := h.fs.Stat(full)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", false, nil
+		return hashResult{}, entry, false
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("stat %s: %w", rel, err)
+		return hashResult{err: fmt.Errorf("stat %s: %w", rel, err)}, entry, false
 	}
 	if fi.IsDir() {
-		return "", false, fmt.Errorf("%s is a directory, not an image file", rel)
+		return hashResult{err: fmt.Errorf("%s is a directory, not an image file", rel)}, entry, false
 	}
 	key := state.FileHash{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Inode: inode(fi)}
 	if c, ok := h.cache[rel]; ok && c.Size == key.Size && c.ModTime == key.ModTime && c.Inode == key.Inode {
-		h.Files[rel] = c
-		return c.SHA256, true, nil
+		return hashResult{sum: c.SHA256, exists: true}, c, true
 	}
 	sum, err := HashFile(h.fs, full)
 	if err != nil {
-		return "", false, fmt.Errorf("hash %s: %w", rel, err)
+		return hashResult{err: fmt.Errorf("hash %s: %w", rel, err)}, entry, false
 	}
 	key.SHA256 = sum
-	if h.now.Sub(fi.ModTime()) > racyWindow {
-		h.Files[rel] = key
-	}
-	return sum, true, nil
+	return hashResult{sum: sum, exists: true}, key, h.now.Sub(fi.ModTime()) > racyWindow
 }
 
 // HashFile returns the sha256 of a file as "sha256:<hex>".

@@ -69,7 +69,9 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	for _, a := range topoOrder(sp.Assets) {
+	order := topoOrder(sp.Assets)
+	p.prefetch(order, selected)
+	for _, a := range order {
 		if selected != nil && !selected[a.Addr] {
 			continue
 		}
@@ -88,6 +90,29 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 		return nil, p.diags
 	}
 	return p.plan, p.diags
+}
+
+// prefetch looks at the files the plan of the selected assets reads:
+// their outputs, the outputs recorded for them, and their references.
+func (p *planner) prefetch(assets []*spec.Asset, selected map[string]bool) {
+	var rels []string
+	for _, a := range assets {
+		if selected != nil && !selected[a.Addr] {
+			continue
+		}
+		if SafeRel(a.Output) {
+			rels = append(rels, a.Output)
+		}
+		if pr := p.st.Assets[a.Addr]; pr != nil && pr.Output != a.Output && SafeRel(pr.Output) {
+			rels = append(rels, pr.Output)
+		}
+		for _, r := range a.Refs {
+			if r.Kind != spec.RefURL {
+				rels = append(rels, r.Value)
+			}
+		}
+	}
+	p.hasher.Prefetch(rels)
 }
 
 // prior finds what was recorded for addr, following moved blocks.
