@@ -225,7 +225,10 @@ func (l *loader) evalMarked(expr hcl.Expression, ctx *hcl.EvalContext, sc scope)
 	if l.checkRefs(expr, sc).HasErrors() {
 		return cty.DynamicVal, false
 	}
-	v, diags := expr.Value(ctx)
+	v, diags, ok := l.precomputed(ctx, expr)
+	if !ok {
+		v, diags = expr.Value(ctx)
+	}
 	l.diags = append(l.diags, diags...)
 	if diags.HasErrors() {
 		return cty.DynamicVal, false

@@ -118,9 +118,14 @@ func (l *loader) evalImage(ib *imageBlock) {
 		}
 		l.instances[ib.name] = []string{}
 		attrs := map[string]map[string]cty.Value{}
-		for _, it := range items {
+		ctxs := make([]*hcl.EvalContext, len(items))
+		for i, it := range items {
 			each := cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(it.key), "value": it.value})
-			attrs[it.key] = l.evalInstance(ib, ctx, quoteKey(it.key), map[string]cty.Value{"each": each})
+			ctxs[i] = childCtx(ctx, "each", each)
+		}
+		l.precompute(ib, ctxs)
+		for i, it := range items {
+			attrs[it.key] = l.evalInstance(ib, ctxs[i], quoteKey(it.key))
 		}
 		l.lazyValues[key] = func() cty.Value {
 			if len(attrs) == 0 {
@@ -143,9 +148,13 @@ func (l *loader) evalImage(ib *imageBlock) {
 		}
 		l.instances[ib.name] = []string{}
 		attrs := make([]map[string]cty.Value, n)
+		ctxs := make([]*hcl.EvalContext, n)
+		for i := range ctxs {
+			ctxs[i] = childCtx(ctx, "count", cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(i))}))
+		}
+		l.precompute(ib, ctxs)
 		for i := range attrs {
-			c := cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(i))})
-			attrs[i] = l.evalInstance(ib, ctx, strconv.Itoa(i), map[string]cty.Value{"count": c})
+			attrs[i] = l.evalInstance(ib, ctxs[i], strconv.Itoa(i))
 		}
 		l.lazyValues[key] = func() cty.Value {
 			objs := make([]cty.Value, len(attrs))
@@ -156,7 +165,7 @@ func (l *loader) evalImage(ib *imageBlock) {
 		}
 	default:
 		l.instances[ib.name] = []string{}
-		attrs := l.evalInstance(ib, ctx, "", nil)
+		attrs := l.evalInstance(ib, ctx, "")
 		l.lazyValues[key] = func() cty.Value { return cty.ObjectVal(attrs) }
 	}
 }

@@ -23,14 +23,9 @@ type pendingAsset struct {
 }
 
 // evalInstance evaluates the arguments of one instance of an image block
-// and returns the attributes of its value for expressions: {output, prompt,
-// model, addr}.
-func (l *loader) evalInstance(ib *imageBlock, parent *hcl.EvalContext, key string, extra map[string]cty.Value) map[string]cty.Value {
-	ctx := parent
-	if extra != nil {
-		ctx = parent.NewChild()
-		ctx.Variables = extra
-	}
+// in ctx (with count or each, see childCtx) and returns the attributes of
+// its value for expressions: {output, prompt, model, addr}.
+func (l *loader) evalInstance(ib *imageBlock, ctx *hcl.EvalContext, key string) map[string]cty.Value {
 	addr := "image." + ib.name
 	if key != "" {
 		addr += "[" + key + "]"

@@ -49,6 +49,7 @@ type loader struct {
 	links    *linkCache                      // symbolic links resolved (oslinks.go)
 	refStats map[string]refStat              // reference files stated (refs.go)
 	refCheck map[refCheckKey]hcl.Diagnostics // references checked (eval.go)
+	pre      map[preKey]preVal               // arguments evaluated ahead, in parallel (parallel.go)
 }
 
 // Load reads every *.pix.hcl file in dir, sorted by name, as one spec and
