@@ -55,7 +55,11 @@ func runApply(e *env, args []string) int {
 		}
 	}()
 	st := store.State()
-	p, ok := e.makePlan(sp, st, opts)
+	lock, err := state.ReadLock(e.fs, e.dir) // under the state lock: no apply is writing it
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	p, ok := e.makePlan(sp, st, lock, opts)
 	if !ok {
 		return ExitError
 	}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/spec"
@@ -87,6 +88,8 @@ func runPlan(e *env, args []string) int {
 	if !pf.start(e) {
 		return ExitError
 	}
+	stored := e.readStored()
+	defer stored() // no read outlives the command
 	sp, ok := e.loadSpec(pf.varFlags)
 	if !ok {
 		return ExitError
@@ -95,11 +98,12 @@ func runPlan(e *env, args []string) int {
 	if !ok {
 		return ExitError
 	}
-	st, err := state.Load(e.fs, e.dir)
-	if err != nil {
-		return e.errorf("%v", err)
+	r := stored()
+	if r.err != nil {
+		return e.errorf("%v", r.err)
 	}
-	p, ok := e.makePlan(sp, st, opts)
+	st := r.st
+	p, ok := e.makePlan(sp, st, r.lock, opts)
 	if !ok {
 		return ExitError
 	}
@@ -118,13 +122,30 @@ func runPlan(e *env, args []string) int {
 	return ExitOK
 }
 
+// storedState is what plan reads besides the spec.
+type storedState struct {
+	st   *state.State
+	lock *state.Lock
+	err  error
+}
+
+// readStored reads the state and the lockfile while the caller goes on
+// (on a large project, evaluating the spec takes about as long), and
+// returns a function that waits for them.
+func (e *env) readStored() func() storedState {
+	c := make(chan storedState, 1)
+	go func() {
+		var r storedState
+		if r.st, r.err = state.Load(e.fs, e.dir); r.err == nil {
+			r.lock, r.err = state.ReadLock(e.fs, e.dir)
+		}
+		c <- r
+	}()
+	return sync.OnceValue(func() storedState { return <-c })
+}
+
 // makePlan plans sp against st and the lockfile, printing diagnostics.
-func (e *env) makePlan(sp *spec.Spec, st *state.State, opts planner.Options) (*planner.Plan, bool) {
-	lock, err := state.ReadLock(e.fs, e.dir)
-	if err != nil {
-		e.errorf("%v", err)
-		return nil, false
-	}
+func (e *env) makePlan(sp *spec.Spec, st *state.State, lock *state.Lock, opts planner.Options) (*planner.Plan, bool) {
 	for _, addr := range opts.Replace {
 		if sp.Asset(addr) == nil {
 			e.errorf("%s", unknownReplace(sp, addr))
