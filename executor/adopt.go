@@ -1,6 +1,9 @@
 package executor
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/state"
 )
@@ -12,7 +15,8 @@ import (
 //     are: on a fresh clone, and when a teammate's newer image and lockfile
 //     were pulled over an older local state. Without them the state would
 //     keep its older memory, and the lockfile the store writes from the
-//     state on Close would revert the teammate's entry.
+//     state on Close would revert the teammate's entry. Under -target,
+//     Plan.Adopt lists those outside the selection.
 func Settle(store *state.Store, p *planner.Plan) error {
 	if err := store.SetFiles(p.Files); err != nil {
 		return err
@@ -32,6 +36,16 @@ func Settle(store *state.Store, p *planner.Plan) error {
 			Addr: a.Addr, Output: a.Output, SHA256: pr.SHA256, Fingerprint: pr.Fingerprint,
 			Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
 			Ignored: planner.IgnoredKeys(a, ch.Inputs),
+		}
+		if err := store.RecordDone(rec); err != nil {
+			return err
+		}
+	}
+	for _, li := range p.Adopt { // outside -target: the lockfile entry as it is
+		kept := li.DecodeIgnored()
+		rec := state.Asset{
+			Addr: li.Addr, Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model,
+			Inputs: kept, Ignored: slices.Sorted(maps.Keys(kept)),
 		}
 		if err := store.RecordDone(rec); err != nil {
 			return err

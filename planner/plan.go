@@ -73,6 +73,10 @@ type Plan struct {
 	Providers map[string]*spec.Provider `json:"providers,omitempty"`
 	Cost      float64                   `json:"cost"`
 	Warnings  []string                  `json:"warnings,omitempty"`
+	// Adopt are lockfile entries outside -target that know their image
+	// better than the state (a teammate's newer image, pulled): apply
+	// records them, so the lockfile it writes keeps them.
+	Adopt []state.LockImage `json:"adopt,omitempty"`
 }
 
 // Counts tallies the actions of a plan.
