@@ -35,7 +35,7 @@ func Settle(store *state.Store, p *planner.Plan) error {
 		rec := state.Asset{
 			Addr: a.Addr, Output: a.Output, SHA256: pr.SHA256, Fingerprint: pr.Fingerprint,
 			Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
-			Ignored: planner.IgnoredKeys(a, ch.Inputs),
+			Ignored: planner.IgnoredKeys(a, ch.Inputs), Sensitive: a.Sensitive,
 		}
 		if err := store.RecordDone(rec); err != nil {
 			return err

@@ -95,6 +95,7 @@ func (e *executor) move(ch *planner.Change, sum *Summary) error {
 		a := ch.Asset
 		rec = state.Asset{Addr: a.Addr, Fingerprint: ch.Prior.Fingerprint, SHA256: ch.Prior.SHA256, Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Ignored: planner.IgnoredKeys(a, ch.Inputs)}
 	}
+	rec.Sensitive = rec.Sensitive || ch.Asset.Sensitive
 	rec.Addr, rec.Output = ch.Addr, ch.Asset.Output // a moved block renamed it: the prior record still has the old address
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return err

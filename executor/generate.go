@@ -202,6 +202,7 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 		Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: inputs, Refs: refs,
 		Ignored: planner.IgnoredKeys(a, inputs),
 		TaskID:  task.ID, Consumed: task.Consumed, GeneratedAt: e.opts.Now().UTC(),
+		Sensitive: a.Sensitive,
 	}
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return failed, err

@@ -172,7 +172,7 @@ func (p *planner) recorded(addr string) *Prior {
 	a, inState := p.st.Assets[addr]
 	li, inLock := p.lock[addr]
 	if inState && !(inLock && p.lockWins(a, li)) {
-		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs}
+		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs, Sensitive: a.Sensitive}
 	}
 	if inLock {
 		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true, Ignored: li.DecodeIgnored()}

@@ -54,6 +54,7 @@ type Prior struct {
 	Prompt      string            `json:"prompt,omitempty"`
 	Inputs      map[string]string `json:"inputs,omitempty"`
 	FromLock    bool              `json:"from_lock,omitempty"` // known from the lockfile only
+	Sensitive   bool              `json:"sensitive,omitempty"` // Prompt derived from a sensitive variable
 	// Ignored are the inputs lifecycle.ignore_changes kept, as the lockfile
 	// records them: on a fresh clone they stand in for Inputs.
 	Ignored map[string]string `json:"ignored,omitempty"`

@@ -34,6 +34,10 @@ type Asset struct {
 	TaskID      string    `json:"task_id,omitempty"`
 	Consumed    float64   `json:"consumed,omitempty"`
 	GeneratedAt time.Time `json:"generated_at"`
+	// Sensitive records that the prompt derived from a sensitive variable,
+	// so that show, state show and gallery redact it without the values
+	// the apply was given (-var, -var-file).
+	Sensitive bool `json:"sensitive,omitempty"`
 }
 
 // Pending is a task whose result has not landed yet. TaskID is empty while

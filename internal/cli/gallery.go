@@ -78,7 +78,7 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 	}
 	if len(st.Assets) > 0 {
 		recs := make([]galleryRecord, 0, len(st.Assets))
-		sensitive := e.sensitiveAddrs()
+		sensitive := e.sensitiveAddrs(st)
 		for _, a := range st.Assets {
 			recs = append(recs, galleryRecord{
 				Addr: a.Addr, Output: a.Output, Model: a.Model, Prompt: shownPrompt(a.Prompt, sensitive[a.Addr]), PromptKnown: true,

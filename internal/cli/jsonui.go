@@ -159,7 +159,7 @@ func changeJSON(ch *planner.Change) map[string]any {
 	if ch.Asset != nil {
 		c["prompt"] = shownPrompt(ch.Asset.Prompt, ch.Asset.Sensitive)
 		if ch.Prior != nil && ch.Prior.Prompt != "" && ch.Prior.Prompt != ch.Asset.Prompt {
-			c["prompt_before"] = shownPrompt(ch.Prior.Prompt, ch.Asset.Sensitive)
+			c["prompt_before"] = shownPrompt(ch.Prior.Prompt, ch.Asset.Sensitive || ch.Prior.Sensitive)
 		}
 	}
 	return c

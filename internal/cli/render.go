@@ -107,7 +107,7 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 	}
 	a := ch.Asset
 	before := ""
-	if ch.Prior != nil {
+	if ch.Prior != nil && !ch.Prior.Sensitive { // a prompt that was sensitive is not shown as the one before
 		before = ch.Prior.Prompt
 	}
 	switch {

@@ -12,12 +12,17 @@ import (
 // still goes to the API, into the state and into the fingerprint.
 const redacted = "(sensitive)"
 
-// sensitiveAddrs loads the spec quietly, with the variables the
-// environment gives, and returns the addresses of the assets whose prompt
-// is sensitive: the state has no such flag. It is empty when the spec does
-// not load far enough to tell; prompts then print as they are.
-func (e *env) sensitiveAddrs() map[string]bool {
+// sensitiveAddrs returns the addresses of the assets whose prompt is
+// sensitive: those st recorded so when they were generated, and those the
+// spec, loaded quietly with the variables the environment gives, makes so
+// now (an image not generated since its variable became sensitive).
+func (e *env) sensitiveAddrs(st *state.State) map[string]bool {
 	out := map[string]bool{}
+	for addr, a := range st.Assets {
+		if a.Sensitive {
+			out[addr] = true
+		}
+	}
 	sp, _ := spec.Load(e.fs, e.dir, spec.LoadOptions{Env: e.getenv})
 	if sp == nil {
 		return out

@@ -25,7 +25,7 @@ func runShow(e *env, args []string) int {
 		return e.errorf("%v", err)
 	}
 	if e.json != nil {
-		e.json.state(st, e.sensitiveAddrs())
+		e.json.state(st, e.sensitiveAddrs(st))
 		return ExitOK
 	}
 	if len(st.Assets) == 0 && len(st.Pending) == 0 {
@@ -42,7 +42,7 @@ func runShow(e *env, args []string) int {
 		addrs = append(addrs, addr)
 	}
 	sort.Strings(addrs)
-	sensitive := e.sensitiveAddrs()
+	sensitive := e.sensitiveAddrs(st)
 	for _, addr := range addrs {
 		a := st.Assets[addr]
 		fmt.Fprintf(e.stdout, "# %s\n", addr)

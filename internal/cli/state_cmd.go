@@ -155,7 +155,7 @@ func runStateShow(e *env, args []string) int {
 	if a == nil && pend == nil && !inLock {
 		return e.errorf("%s is not in the state: run 'pixform state list' to see the addresses it holds.", addr)
 	}
-	sensitive := a != nil && e.sensitiveAddrs()[addr]
+	sensitive := a != nil && e.sensitiveAddrs(st)[addr]
 	if sensitive {
 		a = redactAsset(a)
 	}
