@@ -39,7 +39,11 @@ func (st *Store) syncTo(op string, seq uint64) error {
 		return nil
 	}
 	if err != nil {
-		st.failedTo = upTo
+		// Every line written so far may have been in the failed
+		// writeback, not only those up to upTo: lines appended while
+		// this fsync was starting share its pages, and a later fsync of
+		// the same file would report success without writing them.
+		st.failedTo = st.appended
 		st.syncErr = fmt.Errorf("sync state journal: %w", err)
 		st.brokenErr = st.syncErr
 		return fmt.Errorf("record %s: %w", op, st.syncErr)
