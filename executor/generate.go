@@ -133,6 +133,7 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 	}
 	now := e.opts.Now()
 	if err := e.opts.Store.RecordIntent(state.Pending{Addr: addr, Fingerprint: fp, Provider: prov.Kind(), Model: model, IntentAt: now}); err != nil {
+		e.release(cost) // not submitted: the booking must not shrink the budget of the others
 		return "", err
 	}
 	// A submission in flight is finished even after Ctrl-C: cancelling it

@@ -3,6 +3,8 @@ package state
 import (
 	"errors"
 	"os"
+	"path/filepath"
+	"syscall"
 
 	"github.com/spf13/afero"
 )
@@ -42,7 +44,21 @@ func createExclusive(fsys afero.Fs, name string, data []byte) error {
 // hard link itself.
 var errNoLink = errors.New("hard links not supported")
 
+// linkExclusive is createExclusive by a hard link. The holder of the lock
+// removes temporary files it finds (Open), which may be this one before it
+// is linked: then it is written again.
 func linkExclusive(name string, data []byte) error {
+	for try := 0; ; try++ {
+		err := linkOnce(name, data)
+		if !errors.Is(err, errTmpGone) || try == 2 {
+			return err
+		}
+	}
+}
+
+var errTmpGone = errors.New("temporary lock file removed before it was linked")
+
+func linkOnce(name string, data []byte) error {
 	tmp := name + ".tmp-" + newID() // Open removes such leftovers, under the lock
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
 	if err != nil {
@@ -60,9 +76,18 @@ func linkExclusive(name string, data []byte) error {
 		return err
 	}
 	err = os.Link(tmp, name)
-	var le *os.LinkError
-	if err != nil && !errors.Is(err, os.ErrExist) && errors.As(err, &le) {
-		return errNoLink // EPERM, ENOTSUP, EXDEV...: the O_EXCL way still works
+	switch {
+	case err == nil || errors.Is(err, os.ErrExist):
+		return err
+	case errors.Is(err, os.ErrNotExist):
+		if _, serr := os.Stat(filepath.Dir(name)); serr == nil {
+			return errTmpGone
+		}
+		return err
+	case errors.Is(err, syscall.EPERM), errors.Is(err, syscall.ENOTSUP), errors.Is(err, syscall.EOPNOTSUPP),
+		errors.Is(err, syscall.EXDEV), errors.Is(err, syscall.EMLINK), errors.Is(err, syscall.ENOSYS):
+		return errNoLink // the O_EXCL way still works there
+	default:
+		return err
 	}
-	return err
 }

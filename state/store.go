@@ -11,8 +11,9 @@ import (
 
 // Store is the locked, writable state of an apply, made by Open. Every
 // Record* call (and Forget, Move, SetFiles) is durable before it returns:
-// it appends one line to the journal and fsyncs it, which costs O(1)
-// whatever the size of the state. The journal is folded into state.json
+// it appends one line to the journal and waits for an fsync of it (shared
+// with the records made meanwhile), which costs O(1) whatever the size of
+// the state. The journal is folded into state.json
 // (atomically, with the previous state.json kept as the backup) when it
 // outgrows state.json, and at Close; so the bytes written stay a small
 // multiple of the final state's size however many records an apply makes.

@@ -81,8 +81,9 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 		sensitive := e.sensitiveAddrs(st)
 		for _, a := range st.Assets {
 			recs = append(recs, galleryRecord{
-				Addr: a.Addr, Output: a.Output, Model: a.Model, Prompt: shownPrompt(a.Prompt, sensitive[a.Addr]), PromptKnown: true,
-				Refs: a.Refs, GeneratedAt: a.GeneratedAt, Consumed: a.Consumed,
+				Addr: a.Addr, Output: a.Output, Model: a.Model, Prompt: shownPrompt(a.Prompt, sensitive[a.Addr]),
+				PromptKnown: a.Prompt != "", // empty for an image adopted from a teammate's lockfile under -target
+				Refs:        a.Refs, GeneratedAt: a.GeneratedAt, Consumed: a.Consumed,
 			})
 		}
 		return recs, "state", nil
