@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/pixform/pixform/planner"
-	"github.com/pixform/pixform/state"
 )
 
 // fileChanges carries out what needs no generation: moved blocks rename
@@ -32,20 +31,19 @@ func (e *executor) fileChanges(sum *Summary) error {
 		}
 		e.emit(Event{Kind: EventMoved, Addr: ch.Addr, Message: "state moved from " + ch.MovedFrom})
 	}
+	var moves []*planner.Change
 	for i := range e.plan.Changes {
 		ch := &e.plan.Changes[i]
-		var err error
 		switch ch.Action {
 		case planner.Delete:
-			err = e.delete(ch, sum)
+			if err := e.delete(ch, sum); err != nil {
+				return err
+			}
 		case planner.Move:
-			err = e.move(ch, sum)
-		}
-		if err != nil {
-			return err
+			moves = append(moves, ch)
 		}
 	}
-	return nil
+	return e.moveAll(moves, sum)
 }
 
 func (e *executor) delete(ch *planner.Change, sum *Summary) error {
@@ -70,38 +68,6 @@ func (e *executor) delete(ch *planner.Change, sum *Summary) error {
 	}
 	sum.Deleted++
 	e.emit(Event{Kind: EventDeleted, Addr: ch.Addr, Message: ch.Prior.Output})
-	return nil
-}
-
-func (e *executor) move(ch *planner.Change, sum *Summary) error {
-	from, to := e.path(ch.Prior.Output), e.path(ch.Asset.Output)
-	for _, p := range []string{from, to} {
-		if err := e.inside(p); err != nil {
-			return fmt.Errorf("move %s: %w", ch.Addr, err)
-		}
-	}
-	if got, err := planner.HashFile(e.opts.Fs, to); err != nil || got != ch.Prior.SHA256 {
-		if err := e.opts.Fs.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-			return fmt.Errorf("move %s: %w", ch.Addr, err)
-		}
-		if err := e.opts.Fs.Rename(from, to); err != nil {
-			return fmt.Errorf("move %s to %s: %w", ch.Prior.Output, ch.Asset.Output, err)
-		}
-	}
-	rec := state.Asset{Addr: ch.Addr}
-	if prior := e.priors[ch.Addr]; prior != nil {
-		rec = *prior
-	} else { // known from the lockfile only
-		a := ch.Asset
-		rec = state.Asset{Addr: a.Addr, Fingerprint: ch.Prior.Fingerprint, SHA256: ch.Prior.SHA256, Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Ignored: planner.IgnoredKeys(a, ch.Inputs)}
-	}
-	rec.Sensitive = rec.Sensitive || ch.Asset.Sensitive
-	rec.Addr, rec.Output = ch.Addr, ch.Asset.Output // a moved block renamed it: the prior record still has the old address
-	if err := e.opts.Store.RecordDone(rec); err != nil {
-		return err
-	}
-	sum.Moved++
-	e.emit(Event{Kind: EventMoved, Addr: ch.Addr, Message: ch.Prior.Output + " -> " + ch.Asset.Output})
 	return nil
 }
 

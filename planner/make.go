@@ -26,6 +26,7 @@ type planner struct {
 	hasher  *Hasher
 	opts    Options
 	changes map[string]*Change
+	vacated map[string]vacating // recorded outputs whose image moves elsewhere (moves.go)
 	diags   hcl.Diagnostics
 	plan    *Plan
 }
@@ -71,6 +72,7 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 	}
 	order := topoOrder(sp.Assets)
 	p.prefetch(order, selected)
+	p.findVacated(order, selected)
 	for _, a := range order {
 		if selected != nil && !selected[a.Addr] {
 			continue
@@ -260,12 +262,19 @@ func (p *planner) decide(a *spec.Asset) *Change {
 
 // decideMove plans an asset whose only change is its output path.
 func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum string) {
-	pr := ch.Prior
-	oldSum, oldExists, err := p.hasher.Hash(pr.Output)
+	oldSum, oldExists, err := p.hasher.Hash(ch.Prior.Output)
 	if err != nil {
 		p.errorf(a, "Cannot read output", "Reading the old output of %s failed: %s.", a.Addr, err)
 		return
 	}
+	if !oldExists { // an apply that stopped in the middle of a swap parked it aside
+		if sum, ok, _ := p.hasher.Hash(ParkedPath(ch.Prior.Output)); ok && sum == ch.Prior.SHA256 {
+			parked := *ch.Prior
+			parked.Output = ParkedPath(ch.Prior.Output)
+			ch.Prior, oldSum, oldExists = &parked, sum, true
+		}
+	}
+	pr := ch.Prior
 	switch {
 	case oldExists && oldSum == pr.SHA256 && !newExists:
 		ch.Action = Move
@@ -273,6 +282,9 @@ func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum s
 	case newExists && newSum == pr.SHA256:
 		ch.Action = Move // the file was moved already; only the records follow
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (file already there)", pr.Output, a.Output))
+	case newExists && oldExists && oldSum == pr.SHA256 && p.freedBy(a, newSum) != "":
+		ch.Action = Move // a chain or a swap of paths: the executor orders the renames
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (%s moves away from it)", pr.Output, a.Output, p.freedBy(a, newSum)))
 	case newExists:
 		p.errorf(a, "Output path taken",
 			"%s moves its output from %s to %s, but a different file is already at %s. Move or delete that file, then plan again.",
