@@ -165,20 +165,45 @@ func isCorrupt(err error) bool {
 	return errors.As(err, &c)
 }
 
-// removeIfHeldBy removes the lock file if it still names id. Between that
-// check and the removal another pixform could take the lock over too; the
-// window is a few system calls after a crash.
+// removeIfHeldBy removes the lock file if it still names id (a dead
+// holder). Two pixforms may take the same dead lock over at once: each
+// first moves the lock file aside, which only one can do, and checks what
+// it moved. One that moved a fresh lock, taken by the other meanwhile,
+// puts it back. (Only a third pixform creating a lock in that instant
+// could still be fooled, and a fold checks the lock is its own.)
 func removeIfHeldBy(fs afero.Fs, name, id string) error {
-	held, err := readHolder(fs, name)
-	switch {
-	case errors.Is(err, iofs.ErrNotExist):
-		return nil
-	case err != nil:
+	aside := name + ".stale-" + newID()
+	if err := fs.Rename(name, aside); errors.Is(err, iofs.ErrNotExist) {
+		return nil // taken over by another: the caller looks again
+	} else if err != nil {
 		return err
-	case held.ID != id:
-		return nil // someone else's now: the caller looks again
 	}
-	return fs.Remove(name)
+	held, err := readHolder(fs, aside)
+	if err == nil && held.ID != id {
+		return putBack(fs, aside, name)
+	}
+	// The dead holder's (or, corrupt, nobody's); gone already when the new
+	// holder cleaned up after a takeover killed here.
+	if err := fs.Remove(aside); err != nil && !errors.Is(err, iofs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// putBack returns a lock file moved aside to name, unless a lock was made
+// there meanwhile.
+func putBack(fs afero.Fs, aside, name string) error {
+	defer fs.Remove(aside) //nolint:errcheck // once linked back, or given up, it is litter
+	if _, ok := fs.(*afero.OsFs); ok {
+		if err := os.Link(aside, name); err != nil && !errors.Is(err, iofs.ErrExist) {
+			return fmt.Errorf("put back the state lock of another pixform: %w", err)
+		}
+		return nil
+	}
+	if _, err := fs.Stat(name); err == nil {
+		return nil
+	}
+	return fs.Rename(aside, name)
 }
 
 // sleep waits for d or until ctx is done.

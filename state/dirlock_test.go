@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -191,5 +192,56 @@ func TestCorruptLock(t *testing.T) {
 			t.Errorf("got holder %v, want ID %q", h, CorruptLockID)
 		}
 		must(t, openStore(t, fs, "/spec").Close())
+	}
+}
+
+// slowFs widens the windows of a takeover: it waits a little before each
+// rename or removal of the lock file.
+type slowFs struct{ afero.Fs }
+
+func (f slowFs) Rename(from, to string) error {
+	time.Sleep(time.Millisecond)
+	return f.Fs.Rename(from, to)
+}
+
+func (f slowFs) Remove(name string) error {
+	time.Sleep(time.Millisecond)
+	return f.Fs.Remove(name)
+}
+
+// TestTakeoverRace lets two contenders take the same dead lock over at
+// once, many times: each time exactly one holds the lock. (They run in one
+// process, so each sees the winner's lock as alive: its pid is theirs.)
+func TestTakeoverRace(t *testing.T) {
+	fs := slowFs{afero.NewOsFs()}
+	dir := t.TempDir()
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip("no host name")
+	}
+	must(t, fs.MkdirAll(filePath(dir, stateDir), dirPerm))
+	dead := deadPID(t)
+	for round := range 50 {
+		writeHolder(t, fs, dir, Holder{ID: fmt.Sprintf("dead-%d", round), PID: dead, Host: host, Started: t0})
+		const contenders = 2
+		won := make(chan *Holder, contenders)
+		var wg sync.WaitGroup
+		for range contenders {
+			wg.Go(func() {
+				if me, _, err := acquire(fs, dir, LockOptions{}); err == nil {
+					won <- me
+				}
+			})
+		}
+		wg.Wait()
+		close(won)
+		var winners []*Holder
+		for h := range won {
+			winners = append(winners, h)
+		}
+		if len(winners) != 1 {
+			t.Fatalf("round %d: %d contenders hold the lock, want exactly 1", round, len(winners))
+		}
+		must(t, release(fs, dir, winners[0].ID))
 	}
 }

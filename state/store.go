@@ -103,7 +103,9 @@ func (st *Store) init() error {
 	}
 	// Temporary files of atomic writes that a crash interrupted: nobody
 	// else writes here while we hold the lock.
-	tmps, _ := afero.Glob(st.fs, filePath(st.dir, stateDir+"/*.tmp-*")) // the pattern is valid
+	tmps, _ := afero.Glob(st.fs, filePath(st.dir, stateDir+"/*.tmp-*"))  // the pattern is valid
+	stale, _ := afero.Glob(st.fs, filePath(st.dir, LockFile+".stale-*")) // left by a takeover that was killed
+	tmps = append(tmps, stale...)
 	for _, tmp := range tmps {
 		_ = st.fs.Remove(tmp) // litter only: a failure changes nothing
 	}
