@@ -179,22 +179,24 @@ func removeIfHeldBy(fs afero.Fs, name, id string) error {
 		return err
 	}
 	held, err := readHolder(fs, aside)
-	if err == nil && held.ID != id {
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return nil // removed by a new holder cleaning up: the caller looks again
+	case err == nil && held.ID == id:
+		if err := fs.Remove(aside); err != nil && !errors.Is(err, iofs.ErrNotExist) {
+			return err
+		}
+		return nil
+	default: // another's fresh lock, perhaps still being written
 		return putBack(fs, aside, name)
 	}
-	// The dead holder's (or, corrupt, nobody's); gone already when the new
-	// holder cleaned up after a takeover killed here.
-	if err := fs.Remove(aside); err != nil && !errors.Is(err, iofs.ErrNotExist) {
-		return err
-	}
-	return nil
 }
 
 // putBack returns a lock file moved aside to name, unless a lock was made
 // there meanwhile.
 func putBack(fs afero.Fs, aside, name string) error {
 	defer fs.Remove(aside) //nolint:errcheck // once linked back, or given up, it is litter
-	if _, ok := fs.(*afero.OsFs); ok {
+	if onOS(fs) {
 		if err := os.Link(aside, name); err != nil && !errors.Is(err, iofs.ErrExist) {
 			return fmt.Errorf("put back the state lock of another pixform: %w", err)
 		}

@@ -17,7 +17,7 @@ import (
 // (which only force-unlock could clear). Where hard links are refused,
 // and on other filesystems, name is created exclusively and then written.
 func createExclusive(fsys afero.Fs, name string, data []byte) error {
-	if _, ok := fsys.(*afero.OsFs); ok {
+	if onOS(fsys) {
 		err := linkExclusive(name, data)
 		if !errors.Is(err, errNoLink) {
 			return err
@@ -27,15 +27,25 @@ func createExclusive(fsys afero.Fs, name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	if err := writeSyncClose(f, data); err != nil {
+		_ = fsys.Remove(name) // ours, half written: the write error is what matters
+		return err
+	}
+	return nil
+}
+
+// writeSyncClose writes data to a new file, makes it durable and closes it.
+func writeSyncClose(f interface {
+	Write([]byte) (int, error)
+	Sync() error
+	Close() error
+}, data []byte) error {
+	_, err := f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if err != nil {
-		_ = fsys.Remove(name) // ours, half written: the write error is what matters
 	}
 	return err
 }
@@ -65,14 +75,7 @@ func linkOnce(name string, data []byte) error {
 		return err
 	}
 	defer os.Remove(tmp) // name, when linked, keeps the content
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := writeSyncClose(f, data); err != nil {
 		return err
 	}
 	err = os.Link(tmp, name)
@@ -91,3 +94,7 @@ func linkOnce(name string, data []byte) error {
 		return err
 	}
 }
+
+// onOS reports whether fsys is the OS filesystem, or a wrapper of it that
+// keeps its paths (and its name), so that os calls may stand in for it.
+func onOS(fsys afero.Fs) bool { return fsys.Name() == afero.NewOsFs().Name() }
