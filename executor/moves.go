@@ -1,7 +1,9 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/pixform/pixform/planner"
@@ -36,6 +38,9 @@ func (e *executor) moveAll(moves []*planner.Change, sum *Summary) error {
 		if len(blocked) == len(left) { // a cycle: park one file aside
 			ch := blocked[0]
 			parked := planner.ParkedPath(from[ch.Addr])
+			if _, err := e.opts.Fs.Stat(e.path(parked)); err == nil {
+				return fmt.Errorf("move %s: %s is in the way of the swap (pixform parks %s there for a moment): move or delete it, then apply again", ch.Addr, parked, from[ch.Addr])
+			}
 			if err := e.rename(ch, from[ch.Addr], parked); err != nil {
 				return err
 			}
@@ -54,7 +59,14 @@ func (e *executor) moveAll(moves []*planner.Change, sum *Summary) error {
 // move renames an output file from src (its recorded path, or where it
 // was parked) to its new path, unless it is there already, and records it.
 func (e *executor) move(ch *planner.Change, src string, sum *Summary) error {
-	if got, err := planner.HashFile(e.opts.Fs, e.path(ch.Asset.Output)); err != nil || got != ch.Prior.SHA256 {
+	got, err := planner.HashFile(e.opts.Fs, e.path(ch.Asset.Output))
+	switch {
+	case err == nil && got == ch.Prior.SHA256: // moved already
+	case err == nil:
+		return fmt.Errorf("move %s: a different file is at %s now: it is not overwritten; plan again", ch.Addr, ch.Asset.Output)
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("move %s: %w", ch.Addr, err)
+	default:
 		if err := e.rename(ch, src, ch.Asset.Output); err != nil {
 			return err
 		}
@@ -79,6 +91,13 @@ func (e *executor) rename(ch *planner.Change, src, dst string) error {
 	}
 	if err := e.opts.Fs.Rename(from, to); err != nil {
 		return fmt.Errorf("move %s to %s: %w", src, dst, err)
+	}
+	// Durable before it is recorded: the record must not name a path the
+	// file reaches only after a power loss spares the rename.
+	for _, d := range []string{filepath.Dir(to), filepath.Dir(from)} {
+		if err := state.SyncDir(e.opts.Fs, d); err != nil {
+			return fmt.Errorf("move %s: %w", ch.Addr, err)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,15 +21,17 @@ type Options struct {
 }
 
 type planner struct {
-	sp      *spec.Spec
-	st      *state.State
-	lock    map[string]state.LockImage
-	hasher  *Hasher
-	opts    Options
-	changes map[string]*Change
-	vacated map[string]vacating // recorded outputs whose image moves elsewhere (moves.go)
-	diags   hcl.Diagnostics
-	plan    *Plan
+	sp         *spec.Spec
+	st         *state.State
+	lock       map[string]state.LockImage
+	hasher     *Hasher
+	opts       Options
+	changes    map[string]*Change
+	vacated    map[string]vacating // recorded outputs whose image moves elsewhere (moves.go)
+	freed      map[string]string   // addr -> the image whose path it takes (moves.go)
+	recordedAt map[string]string   // output path -> the image recorded there (moves.go)
+	diags      hcl.Diagnostics
+	plan       *Plan
 }
 
 // Make plans the spec against the state, the lockfile and the files under
@@ -79,6 +82,7 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 		}
 		p.changes[a.Addr] = p.decide(a)
 	}
+	p.checkFreed()
 	p.deletes(selected)
 	p.adoptOutside(selected)
 	for _, ch := range p.changes {
@@ -205,6 +209,10 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		in := Inputs(a, ids)
 		if ch.Prior != nil {
 			in = IgnoreChanges(a, in, ch.Prior.KeptInputs())
+			if ch.Prior.Sensitive && !a.Sensitive && slices.Contains(a.IgnoreChanges, "prompt") {
+				p.errorf(a, "Sensitive prompt in ignore_changes",
+					"%s keeps its earlier prompt (lifecycle.ignore_changes), which derived from a sensitive variable: to keep a prompt, pixform records it in the lockfile, which you commit. Remove prompt from ignore_changes to let the image follow its new prompt.", a.Addr)
+			}
 		}
 		ch.Inputs, ch.Fingerprint = in, Fingerprint(in)
 	}
@@ -279,11 +287,15 @@ func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum s
 	case oldExists && oldSum == pr.SHA256 && !newExists:
 		ch.Action = Move
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s", pr.Output, a.Output))
-	case newExists && newSum == pr.SHA256:
-		ch.Action = Move // the file was moved already; only the records follow
+	case newExists && newSum == pr.SHA256 && (!oldExists || oldSum != pr.SHA256 || p.owner(a.Output, a.Addr) == ""):
+		// The file was moved already (only the records follow), unless
+		// the old one is still in place and the file there is another
+		// image's that happens to be the same.
+		ch.Action = Move
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (file already there)", pr.Output, a.Output))
 	case newExists && oldExists && oldSum == pr.SHA256 && p.freedBy(a, newSum) != "":
 		ch.Action = Move // a chain or a swap of paths: the executor orders the renames
+		p.freed[a.Addr] = p.freedBy(a, newSum)
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (%s moves away from it)", pr.Output, a.Output, p.freedBy(a, newSum)))
 	case newExists:
 		p.errorf(a, "Output path taken",

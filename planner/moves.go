@@ -14,7 +14,17 @@ type vacating struct {
 // path (a chain: a -> b while b -> c; or a swap), where the file found
 // there is the leaving image's own.
 func (p *planner) findVacated(assets []*spec.Asset, selected map[string]bool) {
+	p.recordedAt = map[string]string{}
+	for addr, a := range p.st.Assets {
+		p.recordedAt[a.Output] = addr
+	}
+	for addr, li := range p.lock {
+		if _, ok := p.recordedAt[li.Output]; !ok {
+			p.recordedAt[li.Output] = addr
+		}
+	}
 	p.vacated = map[string]vacating{}
+	p.freed = map[string]string{}
 	for _, a := range assets {
 		if selected != nil && !selected[a.Addr] {
 			continue
@@ -23,6 +33,15 @@ func (p *planner) findVacated(assets []*spec.Asset, selected map[string]bool) {
 			p.vacated[pr.Output] = vacating{addr: a.Addr, sha256: pr.SHA256}
 		}
 	}
+}
+
+// owner returns another image recorded (in the state or the lockfile) at
+// the path rel, or "".
+func (p *planner) owner(rel, addr string) string {
+	if o := p.recordedAt[rel]; o != addr {
+		return o
+	}
+	return ""
 }
 
 // freedBy returns the image that moves away from a's new output path,
@@ -39,3 +58,18 @@ func (p *planner) freedBy(a *spec.Asset, sum string) string {
 // (two images that exchange outputs, or a longer cycle): one file of the
 // cycle waits there, recorded at that path, until its destination is free.
 func ParkedPath(rel string) string { return rel + ".pixform-moving" }
+
+// checkFreed refuses a move onto a path whose image is not moved away in
+// this plan after all (it is regenerated): its file would be overwritten
+// before its new image exists.
+func (p *planner) checkFreed() {
+	for addr, v := range p.freed {
+		if vc := p.changes[v]; vc != nil && vc.Action == Move {
+			continue
+		}
+		ch := p.changes[addr]
+		p.errorf(ch.Asset, "Output path taken",
+			"%s moves its output to %s, where %s's image is, but %s is regenerated rather than moved: its file would be overwritten before its new image exists. Move %s first (apply without changing its inputs), or give %s another path.",
+			addr, ch.Asset.Output, v, v, v, addr)
+	}
+}
