@@ -138,13 +138,7 @@ func (st *Store) writeLockfile() error {
 	if st.lockEnc == nil && len(st.cur.Assets) == 0 && len(st.lockOnly) == 0 {
 		return nil
 	}
-	l := LockFrom(st.cur)
-	for addr, img := range st.lockOnly {
-		if st.cur.Assets[addr] == nil {
-			l.Images = append(l.Images, img)
-		}
-	}
-	enc := encodeLock(l, st.lockCache)
+	enc := encodeLock(lockWith(st.cur, st.lockOnly), st.lockCache)
 	if bytes.Equal(enc, st.lockEnc) {
 		return nil
 	}
@@ -154,6 +148,42 @@ func (st *Store) writeLockfile() error {
 	st.written += int64(len(enc))
 	st.lockEnc = enc
 	return nil
+}
+
+// lockWith is the lockfile a Store writes: LockFrom(s), plus the images
+// only the lockfile knew (only) that s still lacks.
+func lockWith(s *State, only map[string]LockImage) *Lock {
+	l := LockFrom(s)
+	for addr, img := range only {
+		if s.Assets[addr] == nil {
+			l.Images = append(l.Images, img)
+		}
+	}
+	return l
+}
+
+// LoadWithLock is Load and ReadLock together, as a plan reads them. When
+// an apply stopped before it folded its journal (it was killed), the
+// lockfile on disk lags behind the state; the next apply rewrites it at
+// Open, before it plans. LoadWithLock returns that lockfile instead, so a
+// plan made now (and saved with -out) sees what that apply will see.
+func LoadWithLock(fs afero.Fs, dir string) (*State, *Lock, error) {
+	d, err := load(fs, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(d.records) == 0 {
+		lock, err := ReadLock(fs, dir)
+		return d.state, lock, err
+	}
+	_, only, err := readLockFor(fs, dir, d.state)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range d.records {
+		applyLockOnly(only, &d.records[i])
+	}
+	return d.state, lockWith(d.state, only), nil
 }
 
 // readLockFor reads the lockfile as Open finds it: its bytes (nil when
@@ -184,21 +214,21 @@ func readLockFor(fs afero.Fs, dir string, s *State) ([]byte, map[string]LockImag
 }
 
 // applyLockOnly performs a record on the images only the lockfile knows.
-func (st *Store) applyLockOnly(r *record) {
+func applyLockOnly(only map[string]LockImage, r *record) {
 	switch r.Op {
 	case opDone:
-		delete(st.lockOnly, r.Asset.Addr)
+		delete(only, r.Asset.Addr)
 	case opForget:
-		delete(st.lockOnly, r.Addr)
+		delete(only, r.Addr)
 	case opMove:
 		// An entry the state has too is written from the state.
-		if img, ok := st.lockOnly[r.Addr]; ok {
-			delete(st.lockOnly, r.Addr)
+		if img, ok := only[r.Addr]; ok {
+			delete(only, r.Addr)
 			img.Addr = r.To
 			if r.Output != "" {
 				img.Output = r.Output
 			}
-			st.lockOnly[r.To] = img
+			only[r.To] = img
 		}
 	}
 }

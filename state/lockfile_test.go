@@ -190,3 +190,51 @@ func TestStoreLockfile(t *testing.T) {
 	must(t, st.Close())
 	check("after Close")
 }
+
+// TestLoadWithLock: after an apply was killed before its fold, the
+// lockfile on disk lags behind the journal; LoadWithLock returns the one
+// the next apply writes first. Without a journal it returns the lockfile
+// as it is (a teammate's pulled one may differ from the state).
+func TestLoadWithLock(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	st := openStore(t, fs, "/spec")
+	must(t, st.RecordDone(testAsset(0)))
+	must(t, st.RecordDone(testAsset(1)))
+	must(t, st.Close())
+
+	st = openStore(t, fs, "/spec")
+	must(t, st.Move(testAsset(0).Addr, "image.renamed", ""))
+	crash(t, fs, "/spec", st)
+	onDisk, err := ReadLock(fs, "/spec")
+	must(t, err)
+	if !hasImage(onDisk, testAsset(0).Addr) {
+		t.Fatalf("the lockfile on disk lacks %s: the test needs it stale", testAsset(0).Addr)
+	}
+	s, lock, err := LoadWithLock(fs, "/spec")
+	must(t, err)
+	if s.Assets["image.renamed"] == nil {
+		t.Errorf("state: got %v, want image.renamed replayed from the journal", s.Assets)
+	}
+	if hasImage(lock, testAsset(0).Addr) || !hasImage(lock, "image.renamed") || !hasImage(lock, testAsset(1).Addr) {
+		t.Errorf("lockfile after the crash: got %+v, want image.renamed and %s, not %s", lock.Images, testAsset(1).Addr, testAsset(0).Addr)
+	}
+
+	// Folded: now the lockfile on disk is returned as it is, even when it
+	// differs from the state.
+	must(t, openStore(t, fs, "/spec").Close())
+	must(t, afero.WriteFile(fs, "/spec/"+LockfileName, []byte{}, 0o644))
+	_, lock, err = LoadWithLock(fs, "/spec")
+	must(t, err)
+	if len(lock.Images) != 0 {
+		t.Errorf("got %d lockfile images, want the (empty) lockfile on disk", len(lock.Images))
+	}
+}
+
+func hasImage(l *Lock, addr string) bool {
+	for _, img := range l.Images {
+		if img.Addr == addr {
+			return true
+		}
+	}
+	return false
+}

@@ -99,7 +99,7 @@ func (st *Store) init() error {
 		return err
 	}
 	for i := range d.records {
-		st.applyLockOnly(&d.records[i])
+		applyLockOnly(st.lockOnly, &d.records[i])
 	}
 	// Temporary files of atomic writes that a crash interrupted: nobody
 	// else writes here while we hold the lock.
@@ -283,7 +283,7 @@ func (st *Store) appendRecord(r *record, check func() error) (uint64, error) {
 	}
 	seq := st.appended
 	r.apply(st.cur)
-	st.applyLockOnly(r)
+	applyLockOnly(st.lockOnly, r)
 	st.dirty = true
 	if st.jsize > compactRatio*int64(len(st.baseEnc))+compactFloor && st.jsize > st.retryAt {
 		// The record is in the journal whatever happens here; a

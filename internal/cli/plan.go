@@ -136,9 +136,7 @@ func (e *env) readStored() func() storedState {
 	c := make(chan storedState, 1)
 	go func() {
 		var r storedState
-		if r.st, r.err = state.Load(e.fs, e.dir); r.err == nil {
-			r.lock, r.err = state.ReadLock(e.fs, e.dir)
-		}
+		r.st, r.lock, r.err = state.LoadWithLock(e.fs, e.dir) // after a crash, the lockfile apply will write first
 		c <- r
 	}()
 	return sync.OnceValue(func() storedState { return <-c })
