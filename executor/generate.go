@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,12 +199,14 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 	for i, r := range a.Refs {
 		refs[i] = r.Value
 	}
+	ignored := planner.IgnoredKeys(a, inputs)
 	rec := state.Asset{
 		Addr: a.Addr, Output: a.Output, SHA256: sum, Fingerprint: fp,
 		Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: inputs, Refs: refs,
-		Ignored: planner.IgnoredKeys(a, inputs),
+		Ignored: ignored,
 		TaskID:  task.ID, Consumed: task.Consumed, GeneratedAt: e.opts.Now().UTC(),
-		Sensitive: a.Sensitive,
+		// A prompt kept by ignore_changes is the earlier one: sensitive if it was.
+		Sensitive: a.Sensitive || (ch.Prior != nil && ch.Prior.Sensitive && slices.Contains(ignored, "prompt")),
 	}
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return failed, err

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -74,6 +75,11 @@ func (l *loader) evalInstance(ib *imageBlock, ctx *hcl.EvalContext, key string) 
 	}
 	a.Prompt = prompt
 	known("prompt", prompt, ok && ib.attrs["prompt"] != nil)
+	if a.Sensitive && slices.Contains(ib.ignoreChanges, "prompt") {
+		l.errorf(ib.attrs["prompt"].Expr.Range().Ptr(), "Sensitive prompt in ignore_changes",
+			"The prompt of %s derives from a sensitive variable, and lifecycle.ignore_changes keeps it: to keep a prompt, pixform records it in the lockfile, which you commit. Remove prompt from ignore_changes, or leave the variable out of the prompt.", addr)
+		p.ok = false
+	}
 
 	model, set, ok := strMarked("model")
 	p.ok = p.ok && ok

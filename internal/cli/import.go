@@ -140,6 +140,7 @@ func (e *env) importFile(store *state.Store, sp *spec.Spec, a *spec.Asset, src, 
 	rec := state.Asset{
 		Addr: a.Addr, Output: a.Output, SHA256: sha, Fingerprint: ch.Fingerprint,
 		Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
+		Ignored: planner.IgnoredKeys(a, ch.Inputs), Sensitive: a.Sensitive,
 	}
 	if err := store.RecordDone(rec); err != nil {
 		return e.errorf("%v", err)
