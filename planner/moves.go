@@ -29,6 +29,11 @@ func (p *planner) findVacated(assets []*spec.Asset, selected map[string]bool) {
 		if selected != nil && !selected[a.Addr] {
 			continue
 		}
+		if s := p.st.Assets[a.Addr]; s != nil && s.Output == a.Output {
+			if li, ok := p.lock[a.Addr]; !ok || li.Output == a.Output {
+				continue // recorded where the spec puts it, whichever record wins: not leaving
+			}
+		}
 		if pr, _ := p.prior(a.Addr); pr != nil && pr.Output != a.Output && SafeRel(pr.Output) {
 			p.vacated[pr.Output] = vacating{addr: a.Addr, sha256: pr.SHA256}
 		}
