@@ -99,29 +99,6 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 	return p.plan, p.diags
 }
 
-// adoptOutside lists, under -target, the lockfile entries of images left
-// out of the plan that win over the state (see lockWins). A full plan
-// adopts such entries through its no-op changes; without this, the
-// lockfile written after a targeted apply would put this machine's older
-// records back in place of a teammate's newer ones.
-func (p *planner) adoptOutside(selected map[string]bool) {
-	if selected == nil {
-		return
-	}
-	addrs := make([]string, 0, len(p.lock))
-	for addr := range p.lock {
-		addrs = append(addrs, addr)
-	}
-	sort.Strings(addrs)
-	for _, addr := range addrs {
-		a, li := p.st.Assets[addr], p.lock[addr]
-		if selected[addr] || a == nil || !p.lockWins(a, li) {
-			continue
-		}
-		p.plan.Adopt = append(p.plan.Adopt, li)
-	}
-}
-
 // prefetch looks at the files the plan of the selected assets reads:
 // their outputs, the outputs recorded for them, and their references.
 func (p *planner) prefetch(assets []*spec.Asset, selected map[string]bool) {
