@@ -223,6 +223,9 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		}
 	case pr.Output != a.Output:
 		p.decideMove(ch, a, exists, sum)
+	case !exists && p.parkedAside(ch):
+		ch.Action = Move // back from where a swap that stopped half-way parked it
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s was parked at %s by an apply that stopped", a.Output, ch.Prior.Output))
 	case !exists:
 		ch.Action = Create
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s is missing", a.Output))
@@ -252,12 +255,8 @@ func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum s
 		p.errorf(a, "Cannot read output", "Reading the old output of %s failed: %s.", a.Addr, err)
 		return
 	}
-	if !oldExists { // an apply that stopped in the middle of a swap parked it aside
-		if sum, ok, _ := p.hasher.Hash(ParkedPath(ch.Prior.Output)); ok && sum == ch.Prior.SHA256 {
-			parked := *ch.Prior
-			parked.Output = ParkedPath(ch.Prior.Output)
-			ch.Prior, oldSum, oldExists = &parked, sum, true
-		}
+	if !oldExists && p.parkedAside(ch) {
+		oldSum, oldExists = ch.Prior.SHA256, true
 	}
 	pr := ch.Prior
 	switch {

@@ -78,3 +78,17 @@ func (p *planner) checkFreed() {
 			addr, ch.Asset.Output, v, v, v, addr)
 	}
 }
+
+// parkedAside reports whether the recorded output of ch, missing, is at its
+// ParkedPath instead (an apply stopped between parking it and recording
+// that), and then makes ch's prior point there.
+func (p *planner) parkedAside(ch *Change) bool {
+	at := ParkedPath(ch.Prior.Output)
+	if sum, ok, _ := p.hasher.Hash(at); !ok || sum != ch.Prior.SHA256 {
+		return false
+	}
+	parked := *ch.Prior
+	parked.Output = at
+	ch.Prior = &parked
+	return true
+}
