@@ -154,11 +154,7 @@ func symbol(a planner.Action) (sym, verb, color string) {
 
 // credits formats an amount of credits with one or two decimals: 2.0, 0.25.
 func credits(x float64) string {
-	s := strconv.FormatFloat(x, 'f', 2, 64)
-	if strings.HasSuffix(s, "0") {
-		s = s[:len(s)-1]
-	}
-	return s
+	return strings.TrimSuffix(strconv.FormatFloat(x, 'f', 2, 64), "0")
 }
 
 // oneLine keeps a prompt with line breaks on one line of the plan.

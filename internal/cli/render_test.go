@@ -173,14 +173,6 @@ func runJSON(t *testing.T, dir string, args ...string) (int, []map[string]any) {
 	return code, lines
 }
 
-func types(lines []map[string]any) []string {
-	var out []string
-	for _, l := range lines {
-		out = append(out, l["type"].(string))
-	}
-	return out
-}
-
 // splitHooks returns the types of the lines that are not about one image,
 // and the types and positions of those that are, by image.
 func splitHooks(lines []map[string]any) ([]string, map[string][]hookLine) {
