@@ -270,9 +270,9 @@ func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum s
 		ch.Action = Move
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (file already there)", pr.Output, a.Output))
 	case newExists && oldExists && oldSum == pr.SHA256 && p.freedBy(a, newSum) != "":
-		ch.Action = Move // a chain or a swap of paths: the executor orders the renames
-		p.freed[a.Addr] = p.freedBy(a, newSum)
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (%s moves away from it)", pr.Output, a.Output, p.freedBy(a, newSum)))
+		ch.Action = Move                       // a chain or a swap of paths: the executor orders the renames
+		p.freed[a.Addr] = p.freedBy(a, newSum) // checkFreed makes sure that image moves
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (%s moves away from it)", pr.Output, a.Output, p.freed[a.Addr]))
 	case newExists:
 		p.errorf(a, "Output path taken",
 			"%s moves its output from %s to %s, but a different file is already at %s. Move or delete that file, then plan again.",

@@ -1,6 +1,11 @@
 package planner
 
-import "github.com/pixform/pixform/spec"
+import (
+	"maps"
+	"slices"
+
+	"github.com/pixform/pixform/spec"
+)
 
 // vacating is an image whose recorded output file leaves its path in this
 // plan, because the spec gives the image another output.
@@ -14,15 +19,6 @@ type vacating struct {
 // path (a chain: a -> b while b -> c; or a swap), where the file found
 // there is the leaving image's own.
 func (p *planner) findVacated(assets []*spec.Asset, selected map[string]bool) {
-	p.recordedAt = map[string]string{}
-	for addr, a := range p.st.Assets {
-		p.recordedAt[a.Output] = addr
-	}
-	for addr, li := range p.lock {
-		if _, ok := p.recordedAt[li.Output]; !ok {
-			p.recordedAt[li.Output] = addr
-		}
-	}
 	p.vacated = map[string]vacating{}
 	p.freed = map[string]string{}
 	for _, a := range assets {
@@ -41,8 +37,20 @@ func (p *planner) findVacated(assets []*spec.Asset, selected map[string]bool) {
 }
 
 // owner returns another image recorded (in the state or the lockfile) at
-// the path rel, or "".
+// the path rel, or "". The index is built when first needed: only a plan
+// that finds an image's file at its new path already asks.
 func (p *planner) owner(rel, addr string) string {
+	if p.recordedAt == nil {
+		p.recordedAt = map[string]string{}
+		for a, s := range p.st.Assets {
+			p.recordedAt[s.Output] = a
+		}
+		for a, li := range p.lock {
+			if _, ok := p.recordedAt[li.Output]; !ok {
+				p.recordedAt[li.Output] = a
+			}
+		}
+	}
 	if o := p.recordedAt[rel]; o != addr {
 		return o
 	}
@@ -68,7 +76,8 @@ func ParkedPath(rel string) string { return rel + ".pixform-moving" }
 // this plan after all (it is regenerated): its file would be overwritten
 // before its new image exists.
 func (p *planner) checkFreed() {
-	for addr, v := range p.freed {
+	for _, addr := range slices.Sorted(maps.Keys(p.freed)) { // diagnostics in a stable order
+		v := p.freed[addr]
 		if vc := p.changes[v]; vc != nil && vc.Action == Move {
 			continue
 		}
