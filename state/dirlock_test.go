@@ -196,7 +196,9 @@ func TestCorruptLock(t *testing.T) {
 }
 
 // slowFs widens the windows of a takeover: it waits a little before each
-// rename or removal of the lock file.
+// rename or removal of the lock file. Being a wrapper, it also takes the
+// way of filesystems without hard links: the lock is created empty, then
+// written, so a contender may move a half-written lock aside.
 type slowFs struct{ afero.Fs }
 
 func (f slowFs) Rename(from, to string) error {

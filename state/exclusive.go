@@ -95,6 +95,10 @@ func linkOnce(name string, data []byte) error {
 	}
 }
 
-// onOS reports whether fsys is the OS filesystem, or a wrapper of it that
-// keeps its paths (and its name), so that os calls may stand in for it.
-func onOS(fsys afero.Fs) bool { return fsys.Name() == afero.NewOsFs().Name() }
+// onOS reports whether fsys is the OS filesystem, so that os calls (a hard
+// link, which afero lacks) may stand in for it. Like the other checks of
+// the kind (spec, executor), a wrapper does not count.
+func onOS(fsys afero.Fs) bool {
+	_, ok := fsys.(*afero.OsFs)
+	return ok
+}
