@@ -162,30 +162,6 @@ func lockWith(s *State, only map[string]LockImage) *Lock {
 	return l
 }
 
-// LoadWithLock is Load and ReadLock together, as a plan reads them. When
-// an apply stopped before it folded its journal (it was killed), the
-// lockfile on disk lags behind the state; the next apply rewrites it at
-// Open, before it plans. LoadWithLock returns that lockfile instead, so a
-// plan made now (and saved with -out) sees what that apply will see.
-func LoadWithLock(fs afero.Fs, dir string) (*State, *Lock, error) {
-	d, err := load(fs, dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(d.records) == 0 {
-		lock, err := ReadLock(fs, dir)
-		return d.state, lock, err
-	}
-	_, only, err := readLockFor(fs, dir, d.state)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range d.records {
-		applyLockOnly(only, &d.records[i])
-	}
-	return d.state, lockWith(d.state, only), nil
-}
-
 // readLockFor reads the lockfile as Open finds it: its bytes (nil when
 // absent) and the images it has that s lacks, which a Store keeps in the
 // lockfile until they are forgotten, moved or done again. Without that, the

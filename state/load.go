@@ -30,6 +30,30 @@ func Load(fs afero.Fs, dir string) (*State, error) {
 	return d.state, nil
 }
 
+// LoadWithLock is Load and ReadLock together, as a plan reads them. When
+// an apply stopped before it folded its journal (it was killed), the
+// lockfile on disk lags behind the state; the next apply rewrites it at
+// Open, before it plans. LoadWithLock returns that lockfile instead, so a
+// plan made now (and saved with -out) sees what that apply will see.
+func LoadWithLock(fs afero.Fs, dir string) (*State, *Lock, error) {
+	d, err := load(fs, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(d.records) == 0 {
+		lock, err := ReadLock(fs, dir)
+		return d.state, lock, err
+	}
+	_, only, err := readLockFor(fs, dir, d.state)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range d.records {
+		applyLockOnly(only, &d.records[i])
+	}
+	return d.state, lockWith(d.state, only), nil
+}
+
 // disk is what load read.
 type disk struct {
 	state   *State   // state.json with the journal replayed, Serial as a fold would write it
