@@ -195,7 +195,7 @@ func removeIfHeldBy(fs afero.Fs, name, id string) error {
 // putBack returns a lock file moved aside to name, unless a lock was made
 // there meanwhile.
 func putBack(fs afero.Fs, aside, name string) error {
-	defer fs.Remove(aside) //nolint:errcheck // once linked back, or given up, it is litter
+	defer func() { _ = fs.Remove(aside) }() // once linked back, or given up, it is litter
 	if onOS(fs) {
 		if err := os.Link(aside, name); err != nil && !errors.Is(err, iofs.ErrExist) {
 			return fmt.Errorf("put back the state lock of another pixform: %w", err)
