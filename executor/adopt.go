@@ -27,17 +27,7 @@ func Settle(store *state.Store, p *planner.Plan) error {
 			ch.Asset == nil || ch.Fingerprint != pr.Fingerprint {
 			continue
 		}
-		a := ch.Asset
-		refs := make([]string, len(a.Refs))
-		for i, r := range a.Refs {
-			refs[i] = r.Value
-		}
-		rec := state.Asset{
-			Addr: a.Addr, Output: a.Output, SHA256: pr.SHA256, Fingerprint: pr.Fingerprint,
-			Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
-			Ignored: planner.IgnoredKeys(a, ch.Inputs), Sensitive: a.Sensitive,
-		}
-		if err := store.RecordDone(rec); err != nil {
+		if err := store.RecordDone(planner.Record(ch.Asset, ch.Inputs, pr.Fingerprint, pr.SHA256)); err != nil {
 			return err
 		}
 	}

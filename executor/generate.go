@@ -195,19 +195,10 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 		}
 		return failed, fmt.Errorf("task %s: %w (it stays recorded: the next apply fetches it again)", task.ID, err)
 	}
-	refs := make([]string, len(a.Refs))
-	for i, r := range a.Refs {
-		refs[i] = r.Value
-	}
-	ignored := planner.IgnoredKeys(a, inputs)
-	rec := state.Asset{
-		Addr: a.Addr, Output: a.Output, SHA256: sum, Fingerprint: fp,
-		Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: inputs, Refs: refs,
-		Ignored: ignored,
-		TaskID:  task.ID, Consumed: task.Consumed, GeneratedAt: e.opts.Now().UTC(),
-		// A prompt kept by ignore_changes is the earlier one: sensitive if it was.
-		Sensitive: a.Sensitive || (ch.Prior != nil && ch.Prior.Sensitive && slices.Contains(ignored, "prompt")),
-	}
+	rec := planner.Record(a, inputs, fp, sum)
+	rec.TaskID, rec.Consumed, rec.GeneratedAt = task.ID, task.Consumed, e.opts.Now().UTC()
+	// A prompt kept by ignore_changes is the earlier one: sensitive if it was.
+	rec.Sensitive = rec.Sensitive || (ch.Prior != nil && ch.Prior.Sensitive && slices.Contains(rec.Ignored, "prompt"))
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return failed, err
 	}

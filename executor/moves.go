@@ -108,8 +108,7 @@ func (e *executor) moveRecord(ch *planner.Change, output string) state.Asset {
 	if prior := e.priors[ch.Addr]; prior != nil {
 		rec = *prior
 	} else { // known from the lockfile only
-		a := ch.Asset
-		rec = state.Asset{Addr: a.Addr, Fingerprint: ch.Prior.Fingerprint, SHA256: ch.Prior.SHA256, Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Ignored: planner.IgnoredKeys(a, ch.Inputs)}
+		rec = planner.Record(ch.Asset, ch.Inputs, ch.Prior.Fingerprint, ch.Prior.SHA256)
 	}
 	rec.Addr, rec.Output = ch.Addr, output // a moved block renamed it: the prior record still has the old address
 	rec.Sensitive = rec.Sensitive || ch.Asset.Sensitive

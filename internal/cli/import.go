@@ -133,16 +133,7 @@ func (e *env) importFile(store *state.Store, sp *spec.Spec, a *spec.Asset, src, 
 			return e.errorf("import %s: write %s: %v", a.Addr, a.Output, err)
 		}
 	}
-	refs := make([]string, len(a.Refs))
-	for i, r := range a.Refs {
-		refs[i] = r.Value
-	}
-	rec := state.Asset{
-		Addr: a.Addr, Output: a.Output, SHA256: sha, Fingerprint: ch.Fingerprint,
-		Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
-		Ignored: planner.IgnoredKeys(a, ch.Inputs), Sensitive: a.Sensitive,
-	}
-	if err := store.RecordDone(rec); err != nil {
+	if err := store.RecordDone(planner.Record(a, ch.Inputs, ch.Fingerprint, sha)); err != nil {
 		return e.errorf("%v", err)
 	}
 	if ext := strings.TrimPrefix(strings.ToLower(path.Ext(a.Output)), "."); ext != format && !(ext == "jpg" && format == "jpeg") {
