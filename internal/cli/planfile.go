@@ -1,8 +1,7 @@
 package cli
 
 import (
-	"encoding/json"
-	"errors"
+		"errors"
 	"fmt"
 	iofs "io/fs"
 	"path/filepath"
@@ -12,16 +11,16 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/pixform/pixform/executor"
+	"github.com/pixform/pixform/internal/planfile"
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/spec"
 	"github.com/pixform/pixform/state"
 )
 
-// A saved plan (plan -out=FILE) is the planner.Plan as indented JSON:
-// its Version, the Lineage and Serial of the state it was made from, the
-// hashes of the reference files it read, the provider configurations and
-// every change with its asset. It holds no API key: the providers hold
-// none (the key is read from the environment when apply runs).
+// A saved plan (plan -out=FILE) is written and read by internal/planfile:
+// the Lineage and Serial of the state it was made from, the hashes of the
+// reference files it read, the provider configurations and every change.
+// It holds no API key and no sensitive prompt.
 
 // planPath resolves a plan file name: relative to the spec directory, as
 // every path pixform takes is.
@@ -32,13 +31,18 @@ func (e *env) planPath(name string) string {
 	return filepath.Join(e.dir, name)
 }
 
-// savePlan writes p to the file name, atomically.
+// savePlan writes p to the file name, atomically, in the plan-file
+// format (internal/planfile).
 func (e *env) savePlan(name string, p *planner.Plan) error {
-	data, err := json.MarshalIndent(p, "", "  ")
+	data, err := planfile.Encode(p)
 	if err != nil {
-		return fmt.Errorf("encode plan: %w", err)
+		var se *planfile.SensitiveError
+		if errors.As(err, &se) {
+			return fmt.Errorf("%v: run 'pixform apply' without a saved plan, which asks before it generates", se)
+		}
+		return err
 	}
-	if err := state.WriteFileAtomic(e.fs, e.planPath(name), append(data, '\n')); err != nil {
+	if err := state.WriteFileAtomic(e.fs, e.planPath(name), data); err != nil {
 		return fmt.Errorf("save plan to %s: %w", name, err)
 	}
 	if e.json == nil {
@@ -56,19 +60,13 @@ func (e *env) readPlanFile(name string) (*planner.Plan, error) {
 		}
 		return nil, fmt.Errorf("read plan file %s: %w", name, err)
 	}
-	var head struct {
-		Version *int `json:"version"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil || head.Version == nil {
-		return nil, fmt.Errorf("%s is not a pixform plan file (%v): make one with 'pixform plan -out=%s'", name, errOr(err, "it has no version"), name)
-	}
-	if *head.Version != planner.FormatVersion {
-		return nil, fmt.Errorf("plan file %s has format version %d, but this pixform reads version %d: make the plan again with this pixform, 'pixform plan -out=%s'",
-			name, *head.Version, planner.FormatVersion, name)
-	}
-	var p planner.Plan
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("plan file %s is damaged (%v): make it again with 'pixform plan -out=%s'", name, err, name)
+	p, err := planfile.Decode(data)
+	var ve *planfile.VersionError
+	switch {
+	case errors.As(err, &ve):
+		return nil, fmt.Errorf("plan file %s was made by another pixform: %v; make the plan again with this pixform, 'pixform plan -out=%s'", name, err, name)
+	case err != nil:
+		return nil, fmt.Errorf("%s is not a pixform plan file this pixform can read: %v; make one with 'pixform plan -out=%s'", name, err, name)
 	}
 	for i, ch := range p.Changes {
 		if ch.Addr == "" || (ch.Action != planner.Delete && ch.Action != planner.NoOp && ch.Asset == nil) || (ch.Action == planner.Delete && ch.Prior == nil) {
@@ -78,7 +76,7 @@ func (e *env) readPlanFile(name string) (*planner.Plan, error) {
 			return nil, fmt.Errorf("plan file %s names the path %q for %s, which is not inside the spec directory: pixform never plans such a path; make the plan again with 'pixform plan -out=%s'", name, bad, ch.Addr, name)
 		}
 	}
-	return &p, nil
+	return p, nil
 }
 
 // unsafePath returns a path of the change that leaves the spec directory,
@@ -102,13 +100,6 @@ func unsafePath(ch planner.Change) string {
 		}
 	}
 	return ""
-}
-
-func errOr(err error, s string) any {
-	if err != nil {
-		return err
-	}
-	return s
 }
 
 // planStale tells why a saved plan no longer fits the state, or nil. The
