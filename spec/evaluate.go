@@ -103,18 +103,19 @@ func (l *loader) evalImage(ib *imageBlock) {
 	key := "image." + ib.name
 	switch {
 	case ib.forEach != nil:
-		v, ok, sensitive := l.evalSensitive(ib.forEach.Expr, ctx, scopeImage)
+		v, ok := l.evalMarked(ib.forEach.Expr, ctx, scopeImage)
 		if !ok {
 			return
 		}
-		items, ok := l.forEachItems(ib.forEach, v)
-		if !ok {
+		if sensitiveKeys(v) {
+			l.errorf(ib.forEach.Expr.Range().Ptr(), "Invalid for_each argument",
+				"The for_each argument derives from a sensitive variable, but its keys become image addresses, which plans print and the state and lockfile record. Use a map whose keys are not sensitive; its values may be (each.value stays sensitive).")
 			return
 		}
-		for i := range items {
-			if sensitive { // each.value stays sensitive; the keys are addresses
-				items[i].value = items[i].value.Mark(sensitiveMark)
-			}
+		uv, _ := v.Unmark()
+		items, ok := l.forEachItems(ib.forEach, uv)
+		if !ok {
+			return
 		}
 		l.instances[ib.name] = []string{}
 		attrs := map[string]map[string]cty.Value{}
@@ -168,6 +169,24 @@ func (l *loader) evalImage(ib *imageBlock) {
 		attrs := l.evalInstance(ib, ctx, "")
 		l.lazyValues[key] = func() cty.Value { return cty.ObjectVal(attrs) }
 	}
+}
+
+// sensitiveKeys tells whether the keys for_each would take from v derive
+// from a sensitive value: v itself is marked (a sensitive map, set or list,
+// or one built from one), or an element of a set is. A map whose values only
+// are sensitive has plain keys, and its values keep their marks.
+func sensitiveKeys(v cty.Value) bool {
+	if v.IsMarked() {
+		return true
+	}
+	if v.Type().IsSetType() && v.IsKnown() && !v.IsNull() {
+		for it := v.ElementIterator(); it.Next(); {
+			if _, e := it.Element(); e.IsMarked() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type forEachItem struct {

@@ -43,8 +43,19 @@ func (l *loader) evalInstance(ib *imageBlock, ctx *hcl.EvalContext, key string) 
 	}
 	p := &pendingAsset{asset: a, block: ib, ok: true}
 	l.pending = append(l.pending, p)
+	// notSensitive refuses a sensitive value in any argument but prompt:
+	// outputs, models, references and the rest are printed and committed.
+	notSensitive := func(name string, sensitive bool) bool {
+		if sensitive {
+			l.errorf(ib.attrs[name].Expr.Range().Ptr(), "Sensitive value in "+name,
+				"The %s derives from a sensitive variable, but pixform prints the %s in plans and records it in the lockfile, which you commit. Only prompt may use a sensitive value: leave the variable out of %s.", name, name, name)
+			p.ok = false
+		}
+		return !sensitive
+	}
 	str := func(name string) (string, bool) {
-		s, ok := l.evalString(ib.attrs[name], ctx, ib.sc)
+		s, _, ok, sensitive := l.evalStringSensitive(ib.attrs[name], ctx, ib.sc)
+		ok = ok && notSensitive(name, sensitive)
 		p.ok = p.ok && ok
 		return s, ok
 	}
@@ -62,6 +73,9 @@ func (l *loader) evalInstance(ib *imageBlock, ctx *hcl.EvalContext, key string) 
 	}
 	strMarked := func(name string) (s string, set, ok bool) {
 		s, set, ok, marked[name] = l.evalStringSensitive(ib.attrs[name], ctx, ib.sc)
+		if name != "prompt" && ok && !notSensitive(name, marked[name]) {
+			return "", false, false
+		}
 		return s, set, ok
 	}
 
@@ -139,8 +153,14 @@ func (l *loader) evalImages(ib *imageBlock, ctx *hcl.EvalContext) []string {
 	if attr == nil {
 		return nil
 	}
-	v, ok := l.eval(attr.Expr, ctx, ib.sc)
+	v, ok, sensitive := l.evalSensitive(attr.Expr, ctx, ib.sc)
 	if !ok {
+		p.ok = false
+		return nil
+	}
+	if sensitive {
+		l.errorf(attr.Expr.Range().Ptr(), "Sensitive value in images",
+			"The images derive from a sensitive variable, but pixform prints reference images in plans and records them in the lockfile, which you commit. Only prompt may use a sensitive value: leave the variable out of images.")
 		p.ok = false
 		return nil
 	}

@@ -65,9 +65,10 @@ locals {
 	}
 }
 
-// TestSensitiveElsewhere checks that a sensitive value used in other
-// arguments, in for_each, count and validation rules neither panics nor
-// marks a prompt that does not use it.
+// TestSensitiveElsewhere checks that a sensitive value used in count,
+// in the values of a for_each map and in validation rules neither panics
+// nor marks a prompt that does not use it, and that each.value stays
+// sensitive.
 func TestSensitiveElsewhere(t *testing.T) {
 	files := map[string]string{"main.pix.hcl": `
 variable "secret" {
@@ -79,43 +80,39 @@ variable "secret" {
     error_message = "Too short: ${var.secret}."
   }
 }
-variable "names" {
-  type      = set(string)
-  default   = ["x", "y"]
-  sensitive = true
-}
 variable "n" {
   default   = 2
   sensitive = true
 }
 image "each" {
-  for_each = var.names
+  for_each = { x = var.secret, y = "plain" }
   prompt   = "a ${each.key}"
-  output   = "${each.value}.png"
-  model    = "google/${var.secret == "" ? "none" : "gempix2"}"
+  output   = "${each.key}.png"
+}
+image "valued" {
+  for_each = { x = var.secret, y = "plain" }
+  prompt   = "a ${each.value}"
+  output   = "valued-${each.key}.png"
 }
 image "counted" {
   count  = var.n
   prompt = "number ${count.index}"
-  output = "out/${var.secret}-${count.index}.png"
+  output = "out/${count.index}.png"
   images = [image.each["x"].output]
 }
 image "ref" {
-  prompt = "like ${image.each["x"].prompt}, ${image.counted[0].output}"
+  prompt = "like ${image.valued["x"].prompt}, ${image.counted[0].output}"
   output = "ref.png"
 }
 `}
 	s := mustLoad(t, files, LoadOptions{})
-	if got := len(s.Assets); got != 5 {
-		t.Fatalf("got %d assets, want 5", got)
+	if got := len(s.Assets); got != 7 {
+		t.Fatalf("got %d assets, want 7", got)
 	}
 	for _, a := range s.Assets {
-		if want := a.Addr == "image.ref"; a.Sensitive != want {
+		if want := a.Addr == "image.ref" || a.Addr == `image.valued["x"]`; a.Sensitive != want {
 			t.Errorf("%s: Sensitive = %v, want %v", a.Addr, a.Sensitive, want)
 		}
-	}
-	if got := s.Asset("image.counted[1]").Output; got != "out/secretvalue-1.png" {
-		t.Errorf("output %q", got)
 	}
 
 	files["main.pix.hcl"] = strings.Replace(files["main.pix.hcl"], `default   = "secretvalue"`, `default   = "abc"`, 1)
@@ -123,5 +120,85 @@ image "ref" {
 	text := diagText(nil, diags)
 	if !diags.HasErrors() || strings.Contains(text, "Too short: abc") {
 		t.Errorf("want a validation error that does not show the value, got:\n%s", text)
+	}
+}
+
+// TestSensitiveRefused checks that a sensitive value is refused where it
+// would be printed or committed: as for_each keys (image addresses), and
+// in every argument but prompt. The diagnostics never show it.
+func TestSensitiveRefused(t *testing.T) {
+	const decls = `
+variable "secret" {
+  type      = string
+  default   = "SECRETVALUE"
+  sensitive = true
+}
+variable "secrets" {
+  type      = map(string)
+  default   = { SECRETKEY = "SECRETVALUE" }
+  sensitive = true
+}
+variable "list" {
+  type      = list(string)
+  default   = ["SECRETVALUE"]
+  sensitive = true
+}
+`
+	tests := []struct{ name, body, want string }{
+		{"set of a secret", `for_each = toset([var.secret])
+  prompt = "c ${each.key}"
+  output = "${each.key}.png"`, "Invalid for_each argument"},
+		{"sensitive map", `for_each = var.secrets
+  prompt = "c ${each.key}"
+  output = "${each.key}.png"`, "Invalid for_each argument"},
+		{"keys of a sensitive map", `for_each = toset(keys(var.secrets))
+  prompt = "c ${each.key}"
+  output = "${each.key}.png"`, "Invalid for_each argument"},
+		{"sensitive list", `for_each = toset(var.list)
+  prompt = "c ${each.key}"
+  output = "${each.key}.png"`, "Invalid for_each argument"},
+		{"map built from a sensitive map", `for_each = { for k, v in var.secrets : k => v }
+  prompt = "c"
+  output = "${each.key}.png"`, "Invalid for_each argument"},
+		{"key from a secret", `for_each = { (var.secret) = "x" }
+  prompt = "c"
+  output = "${each.key}.png"`, "Invalid for_each argument"},
+		{"output", `prompt = "c"
+  output = "${var.secret}.png"`, "Sensitive value in output"},
+		{"output from each.value", `for_each = { a = var.secret }
+  prompt = "c"
+  output = "${each.value}.png"`, "Sensitive value in output"},
+		{"model", `prompt = "c"
+  model  = var.secret
+  output = "p.png"`, "Sensitive value in model"},
+		{"images", `prompt = "c"
+  images = ["https://example.com/${var.secret}.png"]
+  output = "p.png"`, "Sensitive value in images"},
+		{"aspect_ratio", `prompt = "c"
+  aspect_ratio = var.secret
+  output = "p.png"`, "Sensitive value in aspect_ratio"},
+		{"image_size", `prompt = "c"
+  image_size = var.secret
+  output = "p.png"`, "Sensitive value in image_size"},
+		{"callback_url", `prompt = "c"
+  callback_url = "https://example.com/${var.secret}"
+  output = "p.png"`, "Sensitive value in callback_url"},
+		{"provider", `prompt = "c"
+  provider = var.secret
+  output = "p.png"`, "Sensitive value in provider"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{"main.pix.hcl": decls + "image \"p\" {\n  " + tt.body + "\n}\n"}
+			s, diags := loadFiles(t, files, LoadOptions{})
+			text := diagText(s, diags)
+			if !diags.HasErrors() || diags[0].Summary != tt.want {
+				t.Errorf("got %s, want the error %q", text, tt.want)
+			}
+			// The source line may show the expression, never its value.
+			if strings.Contains(text, "SECRETVALUE") || strings.Contains(text, "SECRETKEY") {
+				t.Errorf("the diagnostics show the secret:\n%s", text)
+			}
+		})
 	}
 }
