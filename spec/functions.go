@@ -1,6 +1,9 @@
 package spec
 
 import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -69,6 +72,9 @@ func (l *loader) functions() map[string]function.Function {
 		"tonumber":   stdlib.MakeToFunc(cty.Number),
 		"toset":      stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 		"tostring":   stdlib.MakeToFunc(cty.String),
+		// hashes
+		"md5":    md5Func,
+		"sha256": sha256Func,
 		// numbers
 		"abs":      stdlib.AbsoluteFunc,
 		"ceil":     stdlib.CeilFunc,
@@ -85,6 +91,7 @@ func (l *loader) functions() map[string]function.Function {
 		"env":        l.envFunc(),
 		"file":       l.fileFunc(),
 		"fileexists": l.fileExistsFunc(),
+		"filemd5":    l.fileMD5Func(),
 		"fileset":    l.filesetFunc(),
 		"filesha256": l.fileSHA256Func(),
 	}
@@ -194,3 +201,27 @@ var coalesceFunc = function.New(&function.Spec{
 		return cty.UnknownVal(retType), fmt.Errorf("no argument is non-null and non-empty")
 	},
 })
+
+// hashFunc is a function returning the hexadecimal hash of the UTF-8 bytes
+// of a string, as Terraform's md5 and sha256 do.
+func hashFunc(desc string, sum func([]byte) []byte) function.Function {
+	return function.New(&function.Spec{
+		Description: desc,
+		Params:      []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:        function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return cty.StringVal(hex.EncodeToString(sum([]byte(args[0].AsString())))), nil
+		},
+	})
+}
+
+var (
+	md5Func = hashFunc("Returns the hexadecimal MD5 hash of a string.", func(b []byte) []byte {
+		s := md5.Sum(b)
+		return s[:]
+	})
+	sha256Func = hashFunc("Returns the hexadecimal SHA-256 hash of a string.", func(b []byte) []byte {
+		s := sha256.Sum256(b)
+		return s[:]
+	})
+)

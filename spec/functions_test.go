@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -25,6 +26,10 @@ func TestFunctions(t *testing.T) {
 		{"file", `chomp(file("prompts/base.txt"))`, "A pixel-art scene"},
 		{"file with ./", `trimspace(file("./prompts/base.txt"))`, "A pixel-art scene"},
 		{"filesha256", `filesha256("prompts/base.txt")`, hex.EncodeToString(sum[:])},
+		{"filemd5", `filemd5("prompts/base.txt")`, md5hex("A pixel-art scene\n")},
+		{"md5", `md5("hello")`, "5d41402abc4b2a76b9719d911017c592"},
+		{"sha256", `sha256("hello")`, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"},
+		{"hash of unicode", `md5("héllo")`, md5hex("héllo")},
 		{"fileexists", `"${fileexists("refs/a.png")} ${fileexists("refs/z.png")}"`, "true false"},
 		{"fileset star", `join(",", fileset("refs", "*.png"))`, "a.png,b.png"},
 		{"fileset doublestar", `join(",", fileset("refs", "**/*.{png,jpeg}"))`, ""},
@@ -64,6 +69,11 @@ func TestFunctions(t *testing.T) {
 			}
 		})
 	}
+}
+
+func md5hex(s string) string {
+	sum := md5.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
 
 func TestFunctionErrors(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -47,6 +48,7 @@ type loader struct {
 
 	// Caches of one Load, so that each file or expression is looked at once.
 	links    *linkCache                      // symbolic links resolved (oslinks.go)
+	linkMu   sync.Mutex                      // guards links: file functions run in parallel
 	refStats map[string]refStat              // reference files stated (refs.go)
 	refCheck map[refCheckKey]hcl.Diagnostics // references checked (eval.go)
 	pre      map[preKey]preVal               // arguments evaluated ahead, in parallel (parallel.go)
@@ -89,6 +91,7 @@ func Load(fs afero.Fs, dir string, opts LoadOptions) (s *Spec, diags hcl.Diagnos
 	}()
 	l.funcs = l.functions()
 	l.load()
+	renameRefusedCalls(l.diags)
 	l.diags = dedupe(l.diags)
 	sortDiags(l.diags)
 	return l.spec, l.diags

@@ -5,6 +5,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/afero"
@@ -22,6 +24,8 @@ const (
 	pathAbsolute
 	pathOutside
 	pathBackslash
+	pathControl // a control character (a newline, a tab...) or bytes that are not UTF-8
+	pathLink    // a symbolic link along it leads outside (confine)
 )
 
 // cleanRel cleans a slash path relative to the spec directory.
@@ -31,6 +35,8 @@ func cleanRel(s string) (string, pathProblem) {
 		return "", pathEmpty
 	case strings.Contains(s, `\`):
 		return "", pathBackslash
+	case hasControl(s):
+		return "", pathControl
 	case path.IsAbs(s) || filepath.IsAbs(s) || hasVolume(s):
 		return "", pathAbsolute
 	}
@@ -44,6 +50,11 @@ func cleanRel(s string) (string, pathProblem) {
 	return c, pathOK
 }
 
+// hasControl tells whether s holds a control character or is not UTF-8.
+func hasControl(s string) bool {
+	return !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0
+}
+
 // hasVolume tells whether s starts with a Windows drive letter, like C:.
 func hasVolume(s string) bool {
 	return len(s) >= 2 && s[1] == ':' && (s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z')
@@ -52,7 +63,7 @@ func hasVolume(s string) bool {
 // checkOutput validates an output path and returns it clean.
 func (l *loader) checkOutput(attr *hcl.Attribute, s string) (string, bool) {
 	rng := attr.Expr.Range().Ptr()
-	c, problem := cleanRel(s)
+	c, problem, link := l.confine(s)
 	switch problem {
 	case pathEmpty:
 		l.errorf(rng, "Empty output path", "The output path is empty. Give the file to write, relative to the spec directory, like \"images/logo.png\".")
@@ -64,6 +75,12 @@ func (l *loader) checkOutput(attr *hcl.Attribute, s string) (string, bool) {
 	case pathOutside:
 		l.errorf(rng, "Output outside the spec directory",
 			"The output %q leaves the spec directory through \"..\", but outputs must stay inside it. Write a path within the spec directory.", s)
+	case pathControl:
+		l.errorf(rng, "Control character in output path",
+			"The output %q contains a control character (such as a newline or a tab) or bytes that are not UTF-8. Name the file with printable characters only.", s)
+	case pathLink:
+		l.errorf(rng, "Output outside the spec directory",
+			"The output %q goes through the symbolic link %q, which leads outside the spec directory. Outputs must stay inside it: write the image elsewhere, or replace the link with a directory.", s, link)
 	}
 	if problem != pathOK {
 		return "", false
@@ -75,11 +92,6 @@ func (l *loader) checkOutput(attr *hcl.Attribute, s string) (string, bool) {
 	if !contains(outputExts, strings.ToLower(path.Ext(c))) {
 		l.errorf(rng, "Unsupported output format",
 			"The output %q must end in .png, .jpg, .jpeg or .webp, the formats the service produces.", s)
-		return "", false
-	}
-	if link, escapes := l.symlinkEscape(c); escapes {
-		l.errorf(rng, "Output outside the spec directory",
-			"The output %q goes through the symbolic link %q, which leads outside the spec directory. Outputs must stay inside it: write the image elsewhere, or replace the link with a directory.", s, link)
 		return "", false
 	}
 	return c, true

@@ -126,6 +126,8 @@ func (l *loader) classifyRef(p *pendingAsset, s string, rng *hcl.Range) (Ref, bo
 		l.errorf(rng, "Empty reference image", "An entry of images is empty. Give a file path relative to the spec directory, or a URL.")
 	case pathBackslash:
 		l.errorf(rng, "Backslash in reference path", "The reference image %q contains a backslash. Separate directories with /, so that the spec works on every system.", s)
+	case pathControl:
+		l.errorf(rng, "Control character in reference path", "The reference image %q contains a control character (such as a newline or a tab) or bytes that are not UTF-8. Name the file with printable characters only.", s)
 	case pathAbsolute, pathOutside:
 		l.errorf(rng, "Reference image outside the spec directory",
 			"The reference image %q is outside the spec directory. Copy the file into the spec directory and refer to it with a relative path, so the spec is self-contained.", s)
@@ -179,7 +181,7 @@ func (l *loader) statRef(c string) refStat {
 	fi, err := l.fs.Stat(l.specPath(c))
 	st := refStat{err: err, isDir: err == nil && fi.IsDir()}
 	if err == nil {
-		if link, escapes := l.symlinkEscape(c); escapes {
+		if _, problem, link := l.confine(c); problem == pathLink {
 			st.link = link
 		}
 	}
