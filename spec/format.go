@@ -15,6 +15,9 @@ func Format(src []byte) []byte {
 // FormatFile checks that src parses as HCL and returns it in canonical
 // layout. With syntax errors, it returns nil and the diagnostics.
 func FormatFile(src []byte, filename string) ([]byte, hcl.Diagnostics) {
+	if diags := checkSource(src, filename); diags.HasErrors() {
+		return nil, diags
+	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return nil, diags
 	}

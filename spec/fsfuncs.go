@@ -298,6 +298,9 @@ func (l *loader) templatefileFunc(funcs map[string]function.Function) function.F
 			if err != nil {
 				return cty.DynamicVal, err
 			}
+			if diags := checkSource(src, p); diags.HasErrors() {
+				return cty.DynamicVal, diagsError(diags)
+			}
 			expr, diags := hclsyntax.ParseTemplate(src, p, hcl.InitialPos)
 			if diags.HasErrors() {
 				return cty.DynamicVal, diagsError(diags)

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -82,7 +83,11 @@ func (l *loader) evalInstance(ib *imageBlock, ctx *hcl.EvalContext, key string) 
 	prompt, _, ok := strMarked("prompt")
 	p.ok = p.ok && ok
 	a.Sensitive = marked["prompt"]
-	if ok && ib.attrs["prompt"] != nil && strings.TrimSpace(prompt) == "" {
+	if ok && !utf8.ValidString(prompt) {
+		l.errorf(ib.attrs["prompt"].Expr.Range().Ptr(), "Prompt not UTF-8",
+			"The prompt holds bytes that are not UTF-8 text, which the service cannot take. Check where it comes from (a variable, the environment) and give it as UTF-8.")
+		ok, p.ok = false, false
+	} else if ok && ib.attrs["prompt"] != nil && strings.TrimSpace(prompt) == "" {
 		l.errorf(ib.attrs["prompt"].Expr.Range().Ptr(), "Empty prompt",
 			"The prompt is empty. Describe the image to generate.")
 		ok, p.ok = false, false
@@ -126,6 +131,7 @@ func (l *loader) evalInstance(ib *imageBlock, ctx *hcl.EvalContext, key string) 
 		p.ok = l.checkEnum(ib.attrs["aspect_ratio"], s, AspectRatios) && p.ok
 	}
 	if s, ok := str("image_size"); ok && s != "" {
+		s = strings.ToLower(s) // the service takes any case: one spelling keeps the fingerprint stable
 		a.ImageSize = s
 		p.ok = l.checkEnum(ib.attrs["image_size"], s, ImageSizes) && p.ok
 	}

@@ -145,6 +145,10 @@ func (l *loader) readFiles() bool {
 			l.errorf(nil, "Cannot read a spec file", "pixform could not read %s: %s. Check its permissions.", filename, err)
 			continue
 		}
+		if diags := checkSource(src, filename); diags.HasErrors() {
+			l.diags = append(l.diags, diags...)
+			continue // parsing it would mislead (a prompt cut at a bad byte) or crash (nesting)
+		}
 		f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 		l.diags = append(l.diags, diags...)
 		if f == nil {

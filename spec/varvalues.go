@@ -65,7 +65,11 @@ func (l *loader) setRaw(v *variable, raw, from string) {
 		return
 	}
 	filename := fmt.Sprintf("<value for var.%s>", v.name)
-	expr, diags := hclsyntax.ParseExpression([]byte(raw), filename, hcl.InitialPos)
+	diags := checkSource([]byte(raw), filename)
+	var expr hclsyntax.Expression
+	if !diags.HasErrors() {
+		expr, diags = hclsyntax.ParseExpression([]byte(raw), filename, hcl.InitialPos)
+	}
 	if !diags.HasErrors() {
 		if travs := expr.Variables(); len(travs) > 0 {
 			diags = diags.Append(&hcl.Diagnostic{
@@ -114,10 +118,12 @@ func (l *loader) readVarFile(p string) {
 		return
 	}
 	var f *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(filename, ".json") {
+	diags := checkSource(src, filename)
+	switch {
+	case diags.HasErrors():
+	case strings.HasSuffix(filename, ".json"):
 		f, diags = json.Parse(src, filename)
-	} else {
+	default:
 		f, diags = hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	}
 	l.diags = append(l.diags, diags...)
