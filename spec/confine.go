@@ -117,7 +117,13 @@ type refusedCall interface {
 	summary() string
 }
 
-func (e *OutsideError) summary() string { return "File outside the spec directory" }
+func (e *OutsideError) summary() string {
+	switch e.problem {
+	case pathEmpty, pathBackslash, pathControl:
+		return "Invalid file path"
+	}
+	return "File outside the spec directory"
+}
 
 // renameRefusedCalls gives the diagnostic of a refused function call its
 // own summary, and points it at the whole call.

@@ -161,3 +161,37 @@ func TestEnvRefusesSecrets(t *testing.T) {
 		t.Errorf("got prompt %q, want %q", got, "a flat ")
 	}
 }
+
+// TestFileFunctionsInParallel: file functions of a block of many instances
+// run on every CPU (parallel.go) and share the symbolic-link cache; run
+// with -race.
+func TestFileFunctionsInParallel(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 8 {
+		sub := filepath.Join(dir, "d", string(rune('a'+i)))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(sub, "p.txt"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := "image \"p\" {\n  count  = 200\n  prompt = \"${file(\"d/${substr(\"abcdefgh\", count.index % 8, 1)}/p.txt\")} ${fileexists(\"/etc/passwd\") ? 1 : 0}\"\n  output = \"${count.index}.png\"\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.pix.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, diags := Load(afero.NewOsFs(), dir, LoadOptions{})
+	if len(diags) != 1 || diags[0].Summary != "File outside the spec directory" {
+		t.Errorf("got %s, want one File outside the spec directory", diagText(s, diags))
+	}
+}
+
+func TestFileFunctionInvalidPath(t *testing.T) {
+	for _, call := range []string{`file("")`, `file("a\\b.txt")`, `file("a\nb.txt")`} {
+		files := map[string]string{"main.pix.hcl": "image \"p\" {\n  prompt = " + call + "\n  output = \"p.png\"\n}\n"}
+		s, diags := loadFiles(t, files, LoadOptions{})
+		if !diags.HasErrors() || diags[0].Summary != "Invalid file path" {
+			t.Errorf("%s: got %s, want Invalid file path", call, diagText(s, diags))
+		}
+	}
+}
