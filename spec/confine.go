@@ -33,7 +33,7 @@ func (l *loader) confine(s string) (clean string, problem pathProblem, link stri
 
 // OutsideError is the error of a file function given a path that is not
 // inside the spec directory. Load turns it into a diagnostic of its own
-// ("File outside the spec directory") at the call.
+// ("File outside the spec directory") at the call (reviseFunctionDiags).
 type OutsideError struct {
 	Path    string // as written, quoted, or "(sensitive value)"
 	problem pathProblem
@@ -111,7 +111,8 @@ func (l *loader) readSpecFile(p string, marks cty.ValueMarks) ([]byte, error) {
 
 // refusedCall is a function call refused for what it asks, not for a
 // mistake in its arguments: a file outside the spec directory, or a secret
-// environment variable. Load gives its diagnostic a summary of its own.
+// environment variable. Load gives its diagnostic a summary of its own
+// (reviseFunctionDiags).
 type refusedCall interface {
 	error
 	summary() string
@@ -125,22 +126,48 @@ func (e *OutsideError) summary() string {
 	return "File outside the spec directory"
 }
 
-// renameRefusedCalls gives the diagnostic of a refused function call its
-// own summary, and points it at the whole call.
-func renameRefusedCalls(diags hcl.Diagnostics) {
+// reviseFunctionDiags gives the diagnostic of a refused function call its
+// own summary, pointing at the whole call, and hides the message of a call
+// that failed on an argument deriving from a sensitive variable: the
+// functions of the standard library quote their arguments in errors.
+func reviseFunctionDiags(diags hcl.Diagnostics) {
 	for _, d := range diags {
 		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
 		if !ok || extra.FunctionCallError() == nil {
 			continue
 		}
 		var refused refusedCall
-		if !errors.As(extra.FunctionCallError(), &refused) {
-			continue
-		}
-		d.Summary = refused.summary()
-		d.Detail = fmt.Sprintf("Call to function %q refused: %s.", extra.CalledFunctionName(), refused.Error())
-		if d.Context != nil {
-			d.Subject = d.Context
+		switch {
+		case errors.As(extra.FunctionCallError(), &refused):
+			d.Summary = refused.summary()
+			d.Detail = fmt.Sprintf("Call to function %q refused: %s.", extra.CalledFunctionName(), refused.Error())
+			if d.Context != nil {
+				d.Subject = d.Context
+			}
+		case sensitiveArgs(d):
+			d.Detail = fmt.Sprintf("Call to function %q failed on an argument that derives from a sensitive variable, so the message, which may quote the value, is not shown.", extra.CalledFunctionName())
 		}
 	}
+}
+
+// sensitiveArgs tells whether the failed function call of d had an
+// argument deriving from a sensitive variable. It evaluates the arguments
+// again, which only happens for an error.
+func sensitiveArgs(d *hcl.Diagnostic) bool {
+	if d.Expression == nil || d.EvalContext == nil {
+		return false
+	}
+	args := []hcl.Expression{d.Expression}
+	if call, ok := d.Expression.(*hclsyntax.FunctionCallExpr); ok {
+		args = args[:0]
+		for _, a := range call.Args {
+			args = append(args, a)
+		}
+	}
+	for _, a := range args {
+		if v, _ := a.Value(d.EvalContext); v.ContainsMarked() {
+			return true
+		}
+	}
+	return false
 }

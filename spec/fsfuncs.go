@@ -332,7 +332,7 @@ func diagsError(diags hcl.Diagnostics) error {
 			msg += ": " + d.Detail
 		}
 		if extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d); ok && extra.FunctionCallError() != nil && d.Subject != nil {
-			var refused refusedCall // keep its kind, for renameRefusedCalls
+			var refused refusedCall // keep its kind, for reviseFunctionDiags
 			if errors.As(extra.FunctionCallError(), &refused) {
 				return fmt.Errorf("%s:%d: %w", d.Subject.Filename, d.Subject.Start.Line, refused)
 			}

@@ -91,7 +91,7 @@ func Load(fs afero.Fs, dir string, opts LoadOptions) (s *Spec, diags hcl.Diagnos
 	}()
 	l.funcs = l.functions()
 	l.load()
-	renameRefusedCalls(l.diags)
+	reviseFunctionDiags(l.diags)
 	l.diags = dedupe(l.diags)
 	sortDiags(l.diags)
 	return l.spec, l.diags

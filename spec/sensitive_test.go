@@ -202,3 +202,24 @@ variable "list" {
 		})
 	}
 }
+
+// TestSensitiveNotInFunctionErrors: a function of the standard library that
+// fails on a sensitive argument quotes it in its message; the diagnostic
+// hides the message.
+func TestSensitiveNotInFunctionErrors(t *testing.T) {
+	for _, prompt := range []string{`"${tonumber(var.secret)}"`, `"${tobool(var.secret)}"`, `"${parseint(var.secret, 10)}"`, `"${parseint(upper(var.secret), 10)}"`, `jsondecode(var.secret)`, `"${tonumber("x${var.secret}")}"`} {
+		t.Run(prompt, func(t *testing.T) {
+			src := "variable \"secret\" {\n  default   = \"SECRETVALUE\"\n  sensitive = true\n}\nimage \"p\" {\n  prompt = " + prompt + "\n  output = \"p.png\"\n}\n"
+			s, diags := loadFiles(t, map[string]string{"main.pix.hcl": src}, LoadOptions{})
+			text := diagText(s, diags)
+			if !diags.HasErrors() || strings.Contains(text, "SECRETVALUE") {
+				t.Errorf("got %s, want an error that does not show the value", text)
+			}
+		})
+	}
+	// An error on a value that is not sensitive still says what is wrong.
+	s, diags := loadFiles(t, map[string]string{"main.pix.hcl": "image \"p\" {\n  prompt = \"${tonumber(\"abc\")}\"\n  output = \"p.png\"\n}\n"}, LoadOptions{})
+	if text := diagText(s, diags); !strings.Contains(text, `cannot convert "abc" to number`) {
+		t.Errorf("got %s, want the message of tonumber", text)
+	}
+}
