@@ -16,5 +16,7 @@
 // (graph.go), expanding for_each and count; refs.go classifies reference
 // images and computes each asset's dependencies; provider.go and moved.go
 // decode those blocks; functions.go and fsfuncs.go are the functions a
-// spec can call.
+// spec can call. confine.go holds the one check that a path is inside the
+// spec directory (outputs, reference images, file functions); source.go
+// checks a source's bytes (UTF-8, nesting depth) before HCL parses it.
 package spec
