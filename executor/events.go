@@ -45,4 +45,7 @@ type Summary struct {
 	Duration                                   time.Duration
 	Failures                                   []Failure
 	Stopped                                    bool // interrupted or out of budget before the end
+	// Unrecorded are the tasks whose ids the state could not record and
+	// whose images did not land: the next apply needs their -resume-task.
+	Unrecorded []KnownTask
 }

@@ -43,6 +43,15 @@ type Options struct {
 	// later ones back off up to PollMax.
 	PollFirst, PollMax time.Duration
 	Now                func() time.Time
+	// ResumeTasks are task ids, by address, to wait on instead of
+	// submitting (apply -resume-task): ids an earlier apply learnt but
+	// could not record. Each must be an image the plan generates.
+	ResumeTasks map[string]string
+	// ResubmitAmbiguous allows submitting again every image an earlier
+	// apply gave up on after lost answers (see ErrAmbiguous); Resubmit
+	// allows it for the images named (-replace).
+	ResubmitAmbiguous bool
+	Resubmit          []string
 }
 
 type executor struct {
@@ -57,6 +66,7 @@ type executor struct {
 	consumed float64
 	reserved float64                   // estimated credits of tasks in flight, against MaxCredits
 	written  map[string]state.FileHash // hash-cache entries of the images written
+	known    map[string]KnownTask      // task ids the state could not record, by address
 }
 
 // Apply carries out the plan, after Settle: state renames of moved blocks,
@@ -89,6 +99,9 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 		slots: make(chan struct{}, opts.Parallelism)}
 
 	var sum Summary
+	if err := CheckResume(p, opts.ResumeTasks); err != nil {
+		return sum, err
+	}
 	if err := e.fileChanges(&sum); err != nil {
 		return sum, err
 	}
@@ -98,6 +111,7 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 		err = serr
 	}
 	sum.Consumed = e.consumed
+	sum.Unrecorded = e.knownTasks()
 	sum.Duration = time.Since(start)
 	sort.Slice(sum.Failures, func(i, j int) bool { return sum.Failures[i].Addr < sum.Failures[j].Addr })
 	return sum, err

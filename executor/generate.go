@@ -10,6 +10,7 @@ import (
 
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/provider"
+	"github.com/pixform/pixform/spec"
 	"github.com/pixform/pixform/state"
 )
 
@@ -60,18 +61,9 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 	inputs = planner.IgnoreChanges(a, inputs, ch.Prior.KeptInputs())
 	fp := planner.Fingerprint(inputs)
 
-	var taskID string
-	var submittedAt time.Time
-	if pend := e.pending[a.Addr]; pend != nil {
-		switch {
-		case pend.TaskID != "" && pend.Fingerprint == fp:
-			taskID, submittedAt = pend.TaskID, pend.SubmittedAt
-			e.emit(Event{Kind: EventResumed, Addr: a.Addr, TaskID: taskID, Message: "resuming task " + taskID + " from an earlier apply"})
-		case pend.TaskID == "":
-			e.emit(Event{Kind: EventWarning, Addr: a.Addr, Message: "an earlier apply stopped while submitting this image: the service may have accepted that submission (and charged for it) without pixform learning its task id; submitting again"})
-		default:
-			e.emit(Event{Kind: EventWarning, Addr: a.Addr, Message: "task " + pend.TaskID + " of an earlier apply had other inputs: it is abandoned"})
-		}
+	taskID, submittedAt, counted, err := e.resumable(a, fp)
+	if err != nil {
+		return res(failed, err)
 	}
 	booked := false // this apply's submit booked ch.Cost against the budget
 	for resubmits := 0; ; resubmits++ {
@@ -82,11 +74,11 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 				}
 				return res(failed, err)
 			}
-			submittedAt, booked = e.opts.Now(), true
+			submittedAt, booked, counted = e.opts.Now(), true, false
 		}
 		task, err := e.wait(ctx, prov, a, taskID, submittedAt)
 		consumed := 0.0
-		if err == nil {
+		if err == nil && !counted { // a task's credits count once, in the first apply that sees it final
 			consumed = task.Consumed
 		}
 		// What the task consumed replaces its booking before the slot goes
@@ -101,21 +93,70 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 			if err := e.opts.Store.RecordAbandoned(a.Addr); err != nil {
 				return res(failed, err)
 			}
+			e.settled(a.Addr)
 			taskID = ""
 			continue
 		}
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
-				return res(skipped, fmt.Errorf("interrupted while waiting: task %s stays recorded and the next apply resumes it: %w", taskID, err))
+				return res(skipped, fmt.Errorf("interrupted while waiting: task %s: %s: %w", taskID, e.whereKept(a.Addr, taskID), err))
 			}
-			return res(failed, fmt.Errorf("wait for task %s: %w (it stays recorded: the next apply resumes it)", taskID, err))
+			return res(failed, fmt.Errorf("wait for task %s: %w (%s)", taskID, err, e.whereKept(a.Addr, taskID)))
 		}
 		if o, err := e.finish(ctx, prov, ch, task, fp, inputs, started); o != ok || err != nil {
+			if consumed > 0 {
+				// Best effort: should it fail too, the next apply that
+				// resumes the task counts its credits again.
+				_ = e.opts.Store.RecordCounted(a.Addr)
+			}
 			return res(o, err)
 		}
-		e.emit(Event{Kind: EventDone, Addr: a.Addr, TaskID: taskID, Consumed: task.Consumed, Elapsed: e.opts.Now().Sub(started)})
+		e.settled(a.Addr)
+		e.emit(Event{Kind: EventDone, Addr: a.Addr, TaskID: taskID, Consumed: consumed, Elapsed: e.opts.Now().Sub(started)})
 		return res(ok, nil)
 	}
+}
+
+// resumable returns the task to wait on instead of submitting, when there
+// is one: given by -resume-task, or recorded by an earlier apply for these
+// inputs; counted tells that an earlier apply counted its credits. It
+// refuses to submit an image again that an earlier apply gave up on after
+// lost answers, unless the user allowed it.
+func (e *executor) resumable(a *spec.Asset, fp string) (taskID string, submittedAt time.Time, counted bool, err error) {
+	if id := e.opts.ResumeTasks[a.Addr]; id != "" {
+		e.emit(Event{Kind: EventResumed, Addr: a.Addr, TaskID: id, Message: "resuming task " + id + " (given with -resume-task), paid for by an earlier apply"})
+		prov := e.opts.Providers[a.Provider]
+		now := e.opts.Now()
+		rerr := e.opts.Store.RecordIntent(state.Pending{Addr: a.Addr, Fingerprint: fp, Provider: prov.Kind(), Model: a.Model, IntentAt: now})
+		if rerr == nil {
+			rerr = e.opts.Store.RecordSubmitted(a.Addr, id, now)
+		}
+		if rerr == nil {
+			rerr = e.opts.Store.RecordCounted(a.Addr)
+		}
+		if rerr != nil {
+			e.keep(a.Addr, id, rerr)
+		}
+		return id, now, true, nil
+	}
+	pend := e.pending[a.Addr]
+	switch {
+	case pend == nil:
+	case pend.TaskID != "" && pend.Fingerprint == fp:
+		e.emit(Event{Kind: EventResumed, Addr: a.Addr, TaskID: pend.TaskID, Message: "resuming task " + pend.TaskID + " from an earlier apply"})
+		return pend.TaskID, pend.SubmittedAt, pend.Counted, nil
+	case pend.TaskID != "":
+		e.emit(Event{Kind: EventWarning, Addr: a.Addr, Message: "task " + pend.TaskID + " of an earlier apply had other inputs: it is abandoned"})
+	case pend.Ambiguous && pend.Fingerprint == fp && !e.mayResubmit(a.Addr):
+		return "", time.Time{}, false, fmt.Errorf("not submitted: %w, so the service may have accepted (and charged for) them without pixform learning a task id; "+
+			"check the service's task list, then apply with -replace=%s (or -resubmit-ambiguous for every such image) to submit it again", ErrAmbiguous, a.Addr)
+	case pend.Ambiguous:
+		e.emit(Event{Kind: EventWarning, Addr: a.Addr, Message: "an earlier apply gave up on this image after the answers to its submissions were lost: the service may have charged for them; submitting again as asked, so it may be paid again"})
+	case pend.Unsent: // its last request was refused (429): nothing was accepted
+	default:
+		e.emit(Event{Kind: EventWarning, Addr: a.Addr, Message: "an earlier apply stopped while submitting this image: the service may have accepted that submission (and charged for it) without pixform learning its task id; submitting again"})
+	}
+	return "", time.Time{}, false, nil
 }
 
 var errAuthStopped = errors.New("not submitted: the API key was refused earlier in this apply; set a valid key in the environment variable DEFAPI_API_KEY and apply again")
@@ -151,8 +192,13 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 		e.release(cost)
 	}
 	if err != nil && isAmbiguous(err) {
-		// The intent stays recorded: the next apply names the image again.
-		return "", fmt.Errorf("submit: %w (the service may have accepted it without pixform learning its task id)", err)
+		// The intent stays recorded, marked: the next apply submits the
+		// image again only when told to.
+		if rerr := e.opts.Store.RecordAmbiguous(addr); rerr != nil {
+			return "", fmt.Errorf("%w (the service may have accepted it without pixform learning its task id; recording that failed too: %w)", err, rerr)
+		}
+		return "", fmt.Errorf("%w: the service may have accepted it, and charged for it, without pixform learning its task id; "+
+			"the next apply does not submit it again unless told to: check the service's task list, then apply with -replace=%s or -resubmit-ambiguous", err, addr)
 	}
 	if err != nil {
 		if rerr := e.opts.Store.RecordAbandoned(addr); rerr != nil {
@@ -164,10 +210,14 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 		}
 		return "", err // a *provider.Error, which names its operation
 	}
-	if err := e.opts.Store.RecordSubmitted(addr, id, e.opts.Now()); err != nil {
-		return "", err
-	}
 	e.emit(Event{Kind: EventSubmitted, Addr: addr, TaskID: id})
+	if err := e.opts.Store.RecordSubmitted(addr, id, e.opts.Now()); err != nil {
+		// A known task id is never dropped: it is awaited in memory, and
+		// named at the end if its image does not land.
+		e.keep(addr, id, err)
+		e.emit(Event{Kind: EventWarning, Addr: addr, TaskID: id, Message: fmt.Sprintf("task %s could not be recorded (%v): it is awaited all the same; "+
+			"should its image not land, apply again with -resume-task=%s=%s to resume it without paying again", id, err, addr, id)})
+	}
 	return id, nil
 }
 
@@ -178,6 +228,7 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 		if err := e.opts.Store.RecordAbandoned(a.Addr); err != nil {
 			return failed, err
 		}
+		e.settled(a.Addr) // nothing to resume
 		switch {
 		case task.Status == provider.StatusFailed:
 			return failed, fmt.Errorf("task %s failed: %s", task.ID, orDefault(task.Reason, "the service gave no reason"))
@@ -191,16 +242,16 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 	sum, err := e.download(ctx, prov, a.Output, task.Images[0])
 	if err != nil {
 		if ctx.Err() != nil {
-			return skipped, fmt.Errorf("interrupted while downloading: task %s stays recorded and the next apply resumes it: %w", task.ID, ctx.Err())
+			return skipped, fmt.Errorf("interrupted while downloading: task %s: %s: %w", task.ID, e.whereKept(a.Addr, task.ID), ctx.Err())
 		}
-		return failed, fmt.Errorf("task %s: %w (it stays recorded: the next apply fetches it again)", task.ID, err)
+		return failed, fmt.Errorf("task %s: %w (%s)", task.ID, err, e.whereKept(a.Addr, task.ID))
 	}
 	rec := planner.Record(a, inputs, fp, sum)
 	rec.TaskID, rec.Consumed, rec.GeneratedAt = task.ID, task.Consumed, e.opts.Now().UTC()
 	// A prompt kept by ignore_changes is the earlier one: sensitive if it was.
 	rec.Sensitive = rec.Sensitive || (ch.Prior != nil && ch.Prior.Sensitive && slices.Contains(rec.Ignored, "prompt"))
 	if err := e.opts.Store.RecordDone(rec); err != nil {
-		return failed, err
+		return failed, fmt.Errorf("%w (the image is written; %s)", err, e.whereKept(a.Addr, task.ID))
 	}
 	if fi, err := e.opts.Fs.Stat(e.path(a.Output)); err == nil {
 		e.stamp(a.Output, planner.Stamp(fi, sum))

@@ -32,6 +32,9 @@ const (
 	opForget    = "forget"
 	opMove      = "move"
 	opFiles     = "files"
+	opUnsent    = "unsent"    // the pending entry's Unsent
+	opAmbiguous = "ambiguous" // the pending entry's Ambiguous
+	opCounted   = "counted"   // the pending entry's Counted
 )
 
 // record is one line of the journal. Which fields are set depends on Op.
@@ -40,7 +43,7 @@ type record struct {
 	Version int                 `json:"version,omitempty"` // begin
 	Lineage string              `json:"lineage,omitempty"` // begin
 	Serial  uint64              `json:"serial,omitempty"`  // begin
-	Addr    string              `json:"addr,omitempty"`    // submitted, abandoned, forget, move (from)
+	Addr    string              `json:"addr,omitempty"`    // submitted, abandoned, forget, move (from), unsent, ambiguous, counted
 	To      string              `json:"to,omitempty"`      // move
 	Output  string              `json:"output,omitempty"`  // move
 	TaskID  string              `json:"task_id,omitempty"` // submitted
@@ -68,7 +71,7 @@ func (r *record) apply(s *State) {
 			return
 		}
 		p := *r.Pending
-		p.TaskID, p.SubmittedAt = "", time.Time{}
+		p.TaskID, p.SubmittedAt, p.Unsent, p.Counted = "", time.Time{}, false, false
 		s.Pending[p.Addr] = &p
 	case opSubmitted:
 		if p := s.Pending[r.Addr]; p != nil {
@@ -92,6 +95,12 @@ func (r *record) apply(s *State) {
 		}
 	case opAbandoned:
 		delete(s.Pending, r.Addr)
+	case opUnsent, opAmbiguous, opCounted:
+		if p := s.Pending[r.Addr]; p != nil {
+			p.Unsent = p.Unsent || r.Op == opUnsent
+			p.Ambiguous = p.Ambiguous || r.Op == opAmbiguous
+			p.Counted = p.Counted || r.Op == opCounted
+		}
 	case opForget:
 		delete(s.Assets, r.Addr)
 		delete(s.Pending, r.Addr)
@@ -126,7 +135,7 @@ func (r *record) check() error {
 		bad = r.Pending == nil || r.Pending.Addr == ""
 	case opDone:
 		bad = r.Asset == nil || r.Asset.Addr == ""
-	case opSubmitted, opAbandoned, opForget:
+	case opSubmitted, opAbandoned, opForget, opUnsent, opAmbiguous, opCounted:
 		bad = r.Addr == ""
 	case opMove:
 		bad = r.Addr == "" || r.To == ""

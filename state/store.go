@@ -197,6 +197,33 @@ func (st *Store) RecordAbandoned(addr string) error {
 	})
 }
 
+// The marks below change the pending entry of addr; without one they do
+// nothing.
+
+// RecordUnsent records that no request of the pending entry of addr may
+// have been accepted (the last one was refused with a 429, and the next
+// one has not left): a crash now leaves nothing to warn about. The next
+// RecordIntent clears it.
+func (st *Store) RecordUnsent(addr string) error { return st.markPending(opUnsent, addr) }
+
+// RecordAmbiguous records that this apply gave up on the pending entry of
+// addr after the answers to its submissions were lost (see
+// Pending.Ambiguous).
+func (st *Store) RecordAmbiguous(addr string) error { return st.markPending(opAmbiguous, addr) }
+
+// RecordCounted records that the task of the pending entry of addr was
+// seen final and its credits counted.
+func (st *Store) RecordCounted(addr string) error { return st.markPending(opCounted, addr) }
+
+func (st *Store) markPending(op, addr string) error {
+	return st.record(&record{Op: op, Addr: addr}, func() error {
+		if st.cur.Pending[addr] == nil {
+			return errNothing // abandoned or done meanwhile: nothing to mark
+		}
+		return nil
+	})
+}
+
 // Forget drops the asset (and any pending entry) of addr, from the state
 // and from the lockfile. Without one it does nothing.
 func (st *Store) Forget(addr string) error {

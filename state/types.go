@@ -51,6 +51,17 @@ type Pending struct {
 	TaskID      string    `json:"task_id,omitempty"`
 	IntentAt    time.Time `json:"intent_at"`
 	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+	// Unsent records that no request of this intent may have been accepted:
+	// the last one was refused (a 429) and the next has not left yet.
+	Unsent bool `json:"unsent,omitempty"`
+	// Ambiguous records that an apply gave up on this image after the
+	// answers to its submissions were lost: the service may have accepted
+	// (and charged for) them. The next apply submits it again only when
+	// told to (-resubmit-ambiguous, -replace).
+	Ambiguous bool `json:"ambiguous,omitempty"`
+	// Counted records that an apply saw the task final and counted its
+	// credits in its summary: an apply resuming it counts them no more.
+	Counted bool `json:"counted,omitempty"`
 }
 
 // FileHash caches a file's sha256 under its (size, mtime, inode).
