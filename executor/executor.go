@@ -283,6 +283,9 @@ func (e *executor) warnStrayPending() {
 	for _, addr := range addrs {
 		p := e.pending[addr]
 		msg := fmt.Sprintf("task %s of an earlier apply is still recorded, but this plan does not generate the image: it is not awaited", p.TaskID)
+		if p.TaskID == "" && p.Unsent {
+			continue // its last request was refused with a 429: nothing was accepted
+		}
 		if p.TaskID == "" {
 			msg = "an earlier apply stopped while submitting this image, which this plan does not generate: the service may have accepted (and charged for) that submission unrecorded"
 		}

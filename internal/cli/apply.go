@@ -13,12 +13,14 @@ import (
 )
 
 func runApply(e *env, args []string) int {
-	fs := newFlags(e, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [plan flags]\n       pixform apply [-parallelism=N] [-lock-timeout=D] PLANFILE   (a plan saved by plan -out: applied as it is, without asking)")
+	fs := newFlags(e, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-resume-task=ADDR=ID]... [-resubmit-ambiguous] [plan flags]\n       pixform apply [-parallelism=N] [-lock-timeout=D] [-resume-task=ADDR=ID]... [-resubmit-ambiguous] PLANFILE   (a plan saved by plan -out: applied as it is, without asking)")
 	var pf planFlags
 	pf.register(fs)
 	autoApprove := fs.Bool("auto-approve", false, "apply without asking")
 	parallelism := fs.Int("parallelism", executor.DefaultParallelism, "how many generation tasks may be in flight at once")
 	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for another apply to release the state lock")
+	var rf resumeFlags
+	rf.register(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -31,6 +33,12 @@ func runApply(e *env, args []string) int {
 	if *parallelism < 1 {
 		return e.errorf("-parallelism=%d: it must be at least 1.", *parallelism)
 	}
+	tasks, ok := rf.parse(e)
+	if !ok {
+		return ExitError
+	}
+	e.resume.tasks = tasks
+	e.resume.ambiguous = rf.ambiguous
 	if fs.NArg() > 0 { // apply PLANFILE (planfile.go)
 		if fs.NArg() > 1 || pf.set() {
 			return e.errorf("apply takes one saved plan file, and the plan already fixes variables, targets and replacements: put flags such as -parallelism before the file, and leave out -var, -var-file, -target, -replace and -provider.")
@@ -62,6 +70,10 @@ func runApply(e *env, args []string) int {
 	p, ok := e.makePlan(sp, st, lock, opts)
 	if !ok {
 		return ExitError
+	}
+	e.resume.replace = opts.Replace
+	if err := executor.CheckResume(p, e.resume.tasks); err != nil {
+		return e.errorf("%v", err)
 	}
 	if err := executor.Settle(store, p); err != nil {
 		return e.errorf("%v", err)
@@ -123,6 +135,7 @@ func (e *env) execute(store *state.Store, sp *spec.Spec, p *planner.Plan, parall
 	sum, err := executor.Apply(e.ctx, p, executor.Options{
 		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers,
 		Parallelism: parallelism, MaxCredits: maxCredits, OnEvent: printer.event,
+		ResumeTasks: e.resume.tasks, ResubmitAmbiguous: e.resume.ambiguous, Resubmit: e.resume.replace,
 	})
 	cerr := store.Close()
 	printer.summary(sum)

@@ -95,12 +95,24 @@ func (j *jsonUI) summary(s executor.Summary, sites func(string) string) {
 		}
 		failures = append(failures, fj)
 	}
+	var unrecorded []map[string]any // omitted when there are none
+	for _, k := range s.Unrecorded {
+		unrecorded = append(unrecorded, map[string]any{"addr": k.Addr, "task_id": k.TaskID, "resume_flag": k.ResumeFlag(), "error": k.Err.Error()})
+		msg := fmt.Sprintf("task %s was accepted but could not be recorded (%v) and its image did not land: resume it without paying again with apply %s", k.TaskID, k.Err, k.ResumeFlag())
+		j.emit("warn", "diagnostic", "Warning: "+k.Addr+": "+msg, time.Time{}, map[string]any{
+			"diagnostic": map[string]any{"severity": "warning", "summary": msg, "detail": "", "address": k.Addr},
+		})
+	}
 	level := "info"
 	if s.Failed > 0 || s.Stopped {
 		level = "error"
 	}
-	j.emit(level, "summary", summaryLine(s), time.Time{}, map[string]any{"summary": map[string]any{
+	sj := map[string]any{
 		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted,
 		"credits": s.Consumed, "duration_seconds": s.Duration.Seconds(), "stopped": s.Stopped, "failures": failures,
-	}})
+	}
+	if len(unrecorded) > 0 {
+		sj["unrecorded_tasks"] = unrecorded
+	}
+	j.emit(level, "summary", summaryLine(s), time.Time{}, map[string]any{"summary": sj})
 }

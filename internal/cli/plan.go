@@ -173,25 +173,39 @@ func unknownReplace(sp *spec.Spec, addr string) string {
 	return fmt.Sprintf("-replace=%s names no image in the spec: check the spelling; 'pixform state list' lists the images pixform made.", addr)
 }
 
-// pendingNote tells the user about tasks an earlier apply left in flight.
+// pendingNote tells the user about tasks an earlier apply left in flight,
+// and about submissions it may or may not have paid for.
 func (e *env) pendingNote(st *state.State) {
-	if len(st.Pending) == 0 {
-		return
+	inFlight := 0
+	notes := map[string]string{}
+	for addr, p := range st.Pending {
+		switch {
+		case p.TaskID != "":
+			inFlight++
+		case p.Ambiguous:
+			notes[addr] = fmt.Sprintf("an earlier apply gave up on it after the answers to its submissions were lost: the service may have accepted (and charged for) them; apply submits it again only with -replace=%s or -resubmit-ambiguous", addr)
+		case !p.Unsent: // an unsent one waited out a 429: nothing was accepted
+			notes[addr] = "an apply stopped while submitting it; the service may have accepted (and charged for) that submission unrecorded"
+		}
 	}
 	if e.json != nil {
 		for _, addr := range sortedAddrs(st.Pending) {
-			msg := "a task from an earlier apply is in flight; apply resumes it without paying again"
-			if st.Pending[addr].TaskID == "" {
-				msg = "an apply stopped while submitting it; the service may have accepted (and charged for) that submission unrecorded"
+			if st.Pending[addr].TaskID != "" {
+				e.json.warn(addr, "a task from an earlier apply is in flight; apply resumes it without paying again")
+			} else if msg := notes[addr]; msg != "" {
+				e.json.warn(addr, msg)
 			}
-			e.json.warn(addr, msg)
 		}
 		return
 	}
-	fmt.Fprintf(e.stdout, "\n%d image(s) have tasks in flight from an earlier apply; apply resumes them without paying again.\n", len(st.Pending))
+	if inFlight > 0 {
+		fmt.Fprintf(e.stdout, "\n%d image(s) have tasks in flight from an earlier apply; apply resumes them without paying again.\n", inFlight)
+	} else if len(notes) > 0 {
+		fmt.Fprintln(e.stdout)
+	}
 	for _, addr := range sortedAddrs(st.Pending) {
-		if st.Pending[addr].TaskID == "" {
-			fmt.Fprintf(e.stdout, "  %s: an apply stopped while submitting it; the service may have accepted (and charged for) that submission unrecorded.\n", addr)
+		if msg := notes[addr]; msg != "" {
+			fmt.Fprintf(e.stdout, "  %s: %s.\n", addr, msg)
 		}
 	}
 }
