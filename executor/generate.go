@@ -173,23 +173,27 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 	if !e.reserve(cost) {
 		return "", errBudget
 	}
-	now := e.opts.Now()
-	if err := e.opts.Store.RecordIntent(state.Pending{Addr: addr, Fingerprint: fp, Provider: prov.Kind(), Model: model, IntentAt: now}); err != nil {
+	// A submission in flight is finished even after Ctrl-C: cancelling it
+	// could leave a task the service accepted and pixform never recorded.
+	sctx, err := e.intent(context.WithoutCancel(ctx), prov, state.Pending{Addr: addr, Fingerprint: fp, Provider: prov.Kind(), Model: model, IntentAt: e.opts.Now()})
+	if err != nil {
 		e.release(cost) // not submitted: the booking must not shrink the budget of the others
 		return "", err
 	}
-	// A submission in flight is finished even after Ctrl-C: cancelling it
-	// could leave a task the service accepted and pixform never recorded.
-	id, err := prov.Submit(context.WithoutCancel(ctx), req)
+	id, err := prov.Submit(sctx, req)
 	for try := 1; err != nil && isAmbiguous(err) && try < ambiguousSubmits && ctx.Err() == nil; try++ {
 		e.emit(Event{Kind: EventWarning, Addr: addr, Message: fmt.Sprintf("the answer to its submission was lost (%v): the service may have accepted it, and charged for it, without pixform learning the task id; submitting again, so this image may be paid twice", err)})
 		if !sleep(ctx, time.Duration(try)*time.Second) {
 			break
 		}
-		id, err = prov.Submit(context.WithoutCancel(ctx), req)
+		id, err = prov.Submit(sctx, req)
 	}
 	if err != nil {
 		e.release(cost)
+		var ie *intentError
+		if errors.As(err, &ie) {
+			return "", ie.err // the intent could not be recorded: nothing was sent
+		}
 	}
 	if err != nil && isAmbiguous(err) {
 		// The intent stays recorded, marked: the next apply submits the
@@ -220,6 +224,36 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 	}
 	return id, nil
 }
+
+// intent records that a submission is about to leave, so that an apply
+// killed before it learns the task id can name the image whose submission
+// may have been accepted. With a provider that traces its submissions it
+// is recorded when a request is about to leave, and marked unsent after a
+// request the service certainly did not accept (a 429), so that only
+// requests that may have been accepted are named; otherwise it is recorded
+// now. It returns the context to submit with.
+func (e *executor) intent(ctx context.Context, prov provider.Provider, p state.Pending) (context.Context, error) {
+	if t, ok := prov.(provider.SubmitTracer); !ok || !t.TracesSubmits() {
+		return ctx, e.opts.Store.RecordIntent(p)
+	}
+	return provider.WithSubmitTrace(ctx, &provider.SubmitTrace{
+		Sending: func() error {
+			if err := e.opts.Store.RecordIntent(p); err != nil {
+				return &intentError{err}
+			}
+			return nil
+		},
+		// Best effort: should it fail, the intent stays, naming a
+		// submission that may have been accepted.
+		Refused: func() { _ = e.opts.Store.RecordUnsent(p.Addr) },
+	}), nil
+}
+
+// intentError is a failure to record an intent, through the provider.
+type intentError struct{ err error }
+
+func (e *intentError) Error() string { return e.err.Error() }
+func (e *intentError) Unwrap() error { return e.err }
 
 // finish turns a final task into a written, recorded image.
 func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *planner.Change, task provider.Task, fp string, inputs map[string]string, started time.Time) (outcome, error) {

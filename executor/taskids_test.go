@@ -6,10 +6,12 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/afero"
@@ -17,7 +19,9 @@ import (
 	"github.com/pixform/pixform/executor"
 	"github.com/pixform/pixform/internal/fakeapi"
 	"github.com/pixform/pixform/provider"
+	"github.com/pixform/pixform/provider/defapi"
 	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/state"
 )
 
 // fullFs is a filesystem whose state directory fills up: once a journal
@@ -224,4 +228,61 @@ func TestAmbiguousNeedsConsent(t *testing.T) {
 		t.Fatalf("apply with -replace: got %+v, warnings %+v; want the image, with a warning", tallyOf(sum), rec.of(executor.EventWarning, a.Addr))
 	}
 	w.landed(a)
+}
+
+// A submission that only waited out a 429 was not accepted: while it
+// waits, the state says so, and an apply that finds such an intent left
+// by a killed apply submits without warning that it may pay twice.
+func TestRateLimitedIsNotAccepted(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	srv := fakeapi.New(fakeapi.Options{})
+	t.Cleanup(srv.Close)
+	srv.Inject(fakeapi.Fault{Op: "submit", Kind: "retry-after", RetryAfter: 1, Times: 2})
+	a := img("defapi", "a", "Tile A")
+	var mu sync.Mutex
+	var seen []bool // whether a's intent is marked unsent, at each sleep before its task id is known
+	client, err := defapi.New(defapi.Config{
+		BaseURL: srv.URL, APIKey: srv.Key(), RetryFor: 20 * time.Millisecond, RetryAttempts: 6,
+		MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxRetryAfter: 10 * time.Millisecond,
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			if p := w.store.State().Pending[a.Addr]; p == nil || p.TaskID == "" {
+				mu.Lock()
+				seen = append(seen, p != nil && p.Unsent)
+				mu.Unlock()
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	sum, _ := w.apply(context.Background(), w.plan([]*spec.Asset{a}), client, executor.Options{})
+	if sum.Generated != 1 {
+		t.Fatalf("got %+v, want the image", tallyOf(sum))
+	}
+	mu.Lock()
+	if len(seen) < 2 || slices.Contains(seen, false) {
+		t.Errorf("intent marked unsent at each wait after a 429: got %v, want true at each, 2 at least", seen)
+	}
+	seen = nil // the next apply submits image.b only after a was recorded done
+	mu.Unlock()
+
+	// An intent left unsent by a killed apply: no warning.
+	b := img("defapi", "b", "Tile B")
+	must(t, w.store.RecordIntent(state.Pending{Addr: b.Addr, Fingerprint: "fp", Provider: "defapi", Model: b.Model}))
+	must(t, w.store.RecordUnsent(b.Addr))
+	w.reopen()
+	sum, rec := w.apply(context.Background(), w.plan([]*spec.Asset{a, b}), client, executor.Options{})
+	if sum.Generated != 1 || len(rec.of(executor.EventWarning, "")) != 0 {
+		t.Errorf("got %+v, warnings %+v; want image.b generated without a warning", tallyOf(sum), rec.of(executor.EventWarning, ""))
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

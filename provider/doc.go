@@ -1,7 +1,9 @@
 // Package provider defines how pixform talks to an image generation service:
 // the Provider interface (submit a task, query it, download its image), the
 // Request and Task types, and the Error kinds the executor branches on;
-// and the data: URI helpers every party shares (DataURI for local
+// SubmitTrace, through which a provider tells the executor which attempts
+// of a submission the service certainly did not accept (trace.go); and the
+// data: URI helpers every party shares (DataURI for local
 // reference files, DecodeDataURI and CopyDataURI to stream results).
 //
 // Implementations live in sub-packages: defapi (the HTTP client of the

@@ -159,6 +159,11 @@ type submitBody struct {
 	ImageSize   string   `json:"image_size,omitempty"`
 }
 
+// TracesSubmits reports that Submit calls the provider.SubmitTrace of its
+// context: a 429 or a request that never reached the service is reported
+// as Refused.
+func (c *Client) TracesSubmits() bool { return true }
+
 // Submit starts a generation task. It checks what the API would refuse
 // for sure (no model, no prompt, more than 4 references) before sending.
 func (c *Client) Submit(ctx context.Context, req provider.Request) (string, error) {

@@ -25,8 +25,9 @@ var errBodyTooLarge = errors.New("response body too large")
 // retryable marks an attempt's failure as worth another attempt. err is
 // what the caller gets once the policy gives up.
 type retryable struct {
-	err   *provider.Error
-	after time.Duration // the server's Retry-After; 0 when it sent none
+	err    *provider.Error
+	after  time.Duration // the server's Retry-After; 0 when it sent none
+	unsent bool          // the attempt was certainly not accepted: a 429, or it never reached the server
 }
 
 func (r *retryable) Error() string { return r.err.Error() }
@@ -38,12 +39,23 @@ func (r *retryable) Error() string { return r.err.Error() }
 // Every error returned is a scrubbed *provider.Error.
 func (c *Client) retry(ctx context.Context, op string, throttled bool, try func(context.Context) error) error {
 	start := c.cfg.Now()
+	trace := provider.SubmitTraceFrom(ctx)
+	if op != "submit" {
+		trace = nil
+	}
+	fresh := true // nothing sent may have been accepted
 	for attempt := 1; ; attempt++ {
 		if throttled {
 			if err := c.throttle.wait(ctx); err != nil {
 				return c.fail(&provider.Error{Kind: provider.KindTransient, Op: op, Err: err})
 			}
 		}
+		if trace != nil && fresh && trace.Sending != nil {
+			if err := trace.Sending(); err != nil {
+				return c.fail(&provider.Error{Kind: provider.KindTransient, Op: op, Message: "not sent", Err: err})
+			}
+		}
+		fresh = false
 		err := try(ctx)
 		if err == nil {
 			if throttled {
@@ -72,6 +84,12 @@ func (c *Client) retry(ctx context.Context, op string, throttled bool, try func(
 			e.RetryAfter = r.after
 			e.Err = exhausted{attempts: attempt, err: r.err.Err}
 			return c.fail(&e)
+		}
+		if trace != nil && r.unsent {
+			fresh = true
+			if trace.Refused != nil {
+				trace.Refused()
+			}
 		}
 		c.logf("%s: %v; attempt %d failed, retrying in %s", op, r.err, attempt, wait.Round(time.Millisecond))
 		if err := c.cfg.Sleep(ctx, wait); err != nil {
@@ -140,7 +158,7 @@ func transportError(ctx context.Context, op string, err error) error {
 	if op == "submit" && !beforeSending(err) {
 		return &provider.Error{Kind: provider.KindTransient, Op: op, Err: err, Ambiguous: true}
 	}
-	return &retryable{err: &provider.Error{Kind: provider.KindTransient, Op: op, Err: err}}
+	return &retryable{err: &provider.Error{Kind: provider.KindTransient, Op: op, Err: err}, unsent: beforeSending(err)}
 }
 
 // beforeSending reports whether a transport error happened before the
@@ -165,7 +183,7 @@ func (c *Client) statusError(op string, resp *http.Response, body []byte, authSe
 		e.Kind = provider.KindRateLimited
 		after := parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
 		e.RetryAfter = after
-		return &retryable{err: e, after: after}
+		return &retryable{err: e, after: after, unsent: true}
 	case code >= 500 || code == http.StatusRequestTimeout:
 		e.Kind = provider.KindTransient
 		return &retryable{err: e}
