@@ -148,7 +148,7 @@ func (e *executor) resumable(a *spec.Asset, fp string) (taskID string, submitted
 	case pend.TaskID != "":
 		e.emit(Event{Kind: EventWarning, Addr: a.Addr, Message: "task " + pend.TaskID + " of an earlier apply had other inputs: it is abandoned"})
 	case pend.Ambiguous && pend.Fingerprint == fp && !e.mayResubmit(a.Addr):
-		return "", time.Time{}, false, fmt.Errorf("not submitted: %w, so the service may have accepted (and charged for) them without pixform learning a task id; "+
+		return "", time.Time{}, false, fmt.Errorf("not submitted: an earlier apply gave up on this image after the answers to its submissions were lost (%w); "+
 			"check the service's task list, then apply with -replace=%s (or -resubmit-ambiguous for every such image) to submit it again", ErrAmbiguous, a.Addr)
 	case pend.Ambiguous:
 		e.emit(Event{Kind: EventWarning, Addr: a.Addr, Message: "an earlier apply gave up on this image after the answers to its submissions were lost: the service may have charged for them; submitting again as asked, so it may be paid again"})
@@ -199,10 +199,10 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 		// The intent stays recorded, marked: the next apply submits the
 		// image again only when told to.
 		if rerr := e.opts.Store.RecordAmbiguous(addr); rerr != nil {
-			return "", fmt.Errorf("%w (the service may have accepted it without pixform learning its task id; recording that failed too: %w)", err, rerr)
+			return "", fmt.Errorf("%w (%w; recording that failed too: %w)", err, ErrAmbiguous, rerr)
 		}
-		return "", fmt.Errorf("%w: the service may have accepted it, and charged for it, without pixform learning its task id; "+
-			"the next apply does not submit it again unless told to: check the service's task list, then apply with -replace=%s or -resubmit-ambiguous", err, addr)
+		return "", fmt.Errorf("%w (%w); the next apply does not submit it again unless told to: "+
+			"check the service's task list, then apply with -replace=%s or -resubmit-ambiguous", err, ErrAmbiguous, addr)
 	}
 	if err != nil {
 		if rerr := e.opts.Store.RecordAbandoned(addr); rerr != nil {

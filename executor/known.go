@@ -20,10 +20,11 @@ type KnownTask struct {
 // ResumeFlag is the apply flag that resumes the task.
 func (k KnownTask) ResumeFlag() string { return "-resume-task=" + k.Addr + "=" + k.TaskID }
 
-// ErrAmbiguous marks an image that an earlier apply gave up on after the
-// answers to its submissions were lost: it is not submitted again unless
+// ErrAmbiguous marks an image whose submissions lost their answers, so
+// that the service may have charged for them unrecorded: the apply that
+// gave up on it, and the next, which does not submit it again unless
 // Options.ResubmitAmbiguous or Options.Resubmit allows it.
-var ErrAmbiguous = errors.New("an earlier apply gave up on this image after the answers to its submissions were lost")
+var ErrAmbiguous = errors.New("the service may have accepted (and charged for) a submission without pixform learning its task id")
 
 // CheckResume refuses tasks given to resume (Options.ResumeTasks) for
 // images the plan does not generate: nothing would wait on them.

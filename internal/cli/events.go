@@ -185,7 +185,7 @@ func failureHint(err error) string {
 	case provider.KindOf(err) == provider.KindAuth || strings.Contains(msg, "DEFAPI_API_KEY"):
 		return "The API key was refused: set a valid key in DEFAPI_API_KEY, then run 'pixform apply' again; finished images are kept."
 	case errors.Is(err, executor.ErrAmbiguous):
-		return "An earlier apply gave up on an image above after the answers to its submissions were lost: the service may have charged for them. Check the service's task list; to submit it again, run 'pixform apply -replace=ADDR' (or -resubmit-ambiguous for every such image)."
+		return "The answers to an image's submissions were lost: the service may have charged for them. Check the service's task list; to submit it again, run 'pixform apply -replace=ADDR' (or -resubmit-ambiguous for every such image)."
 	case provider.KindOf(err) == provider.KindBadRequest:
 		return "The service refused a request as invalid: fix the image block named above as its message says, then run 'pixform apply' again."
 	case strings.Contains(msg, "answered with text"):

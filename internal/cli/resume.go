@@ -64,7 +64,16 @@ func writeUnrecorded(w io.Writer, pt painter, tasks []executor.KnownTask) {
 	flags := make([]string, 0, len(tasks))
 	for _, k := range tasks {
 		fmt.Fprintf(w, "  %s: task %s\n", k.Addr, k.TaskID)
-		flags = append(flags, k.ResumeFlag())
+		flags = append(flags, shellWord(k.ResumeFlag()))
 	}
-	fmt.Fprintf(w, "Free space for .pixform, then resume them without paying again:\n  pixform apply %s\n", strings.Join(flags, " "))
+	fmt.Fprintf(w, "Once .pixform can be written again (free space, or fix its permissions), resume them without paying again:\n  pixform apply %s\n", strings.Join(flags, " "))
+}
+
+// shellWord quotes s for a POSIX shell when it holds more than letters,
+// digits and ._=-/: (for_each keys put brackets and quotes in addresses).
+func shellWord(s string) string {
+	if strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._=-/:") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

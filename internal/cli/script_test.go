@@ -64,6 +64,7 @@ type fakeHolder struct{ srv *fakeapi.Server }
 //	fakeapi text PROMPT TEXT                 tasks with PROMPT answer in words
 //	fakeapi fault OP KIND STATUS TIMES       inject a fault (see fakeapi.Fault)
 //	fakeapi reject MODEL                     submissions of MODEL answer 400
+//	fakeapi taskenv PROMPT VAR               set VAR to the task id of PROMPT's last submission
 func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	h := ts.Value("fake").(*fakeHolder)
 	if len(args) == 0 {
@@ -113,6 +114,17 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 		h.srv.TextPrompt(args[1], args[2])
 	case "reject":
 		h.srv.RejectModel(args[1])
+	case "taskenv":
+		id := ""
+		for _, sub := range h.srv.Submissions() {
+			if sub.Prompt == args[1] {
+				id = sub.TaskID
+			}
+		}
+		if id == "" {
+			ts.Fatalf("fakeapi taskenv: %q was never submitted", args[1])
+		}
+		ts.Setenv(args[2], id)
 	case "fault":
 		status, err := strconv.Atoi(args[3])
 		ts.Check(err)
