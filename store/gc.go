@@ -45,7 +45,7 @@ func (l *Local) GC(ctx context.Context, keep map[string]bool, opts GCOptions) (G
 	defer unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.refresh(); err != nil {
+	if err := l.refresh(true); err != nil {
 		return res, err // a damaged index stops GC before it removes anything
 	}
 	blobs, err := l.Blobs(ctx)

@@ -96,9 +96,14 @@ type index struct {
 type genKey struct{ fingerprint, sum string }
 
 // refresh brings l.idx up to date with the file, reading only what was
-// appended since the last refresh unless GC rewrote it. The caller holds
-// l.mu.
-func (l *Local) refresh() error {
+// appended since the last refresh, unless GC rewrote it (a new lineage)
+// or it was changed otherwise (it no longer has a line end where the last
+// line read ended). A full refresh reads it all again, as GC and repairs
+// do. The caller holds l.mu.
+func (l *Local) refresh(full bool) error {
+	if full {
+		l.idx = index{}
+	}
 	name := l.path(indexFile)
 	f, err := l.fs.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -125,7 +130,7 @@ func (l *Local) refresh() error {
 	if err != nil {
 		return &Error{Op: "read index", Path: name, Err: indexDamage(1, err)}
 	}
-	if hdr.Lineage != l.idx.lineage || fi.Size() < l.idx.offset {
+	if hdr.Lineage != l.idx.lineage || !endsLine(f, l.idx.offset, fi.Size()) {
 		l.idx = index{lineage: hdr.Lineage, offset: int64(n), lines: 1, seen: map[genKey]bool{}}
 	}
 	rest, err := io.ReadAll(io.NewSectionReader(f, l.idx.offset, fi.Size()-l.idx.offset))
@@ -133,6 +138,17 @@ func (l *Local) refresh() error {
 		return ioError("read index", "", name, err)
 	}
 	return l.idx.take(rest)
+}
+
+// endsLine reports whether the file of size bytes has a line end just
+// before offset.
+func endsLine(f afero.File, offset, size int64) bool {
+	if offset < 1 || offset > size {
+		return false
+	}
+	b := make([]byte, 1)
+	_, err := f.ReadAt(b, offset-1)
+	return err == nil && b[0] == '\n'
 }
 
 // parseHeader parses the header at the start of data and returns its
@@ -279,7 +295,7 @@ func (l *Local) appendOnce(g *Generation, line []byte) (added, repair bool, err 
 	defer unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.refresh(); err != nil {
+	if err := l.refresh(false); err != nil {
 		return false, false, err
 	}
 	if l.idx.lineage == "" || l.idx.torn {
@@ -323,7 +339,7 @@ func (l *Local) prepare() error {
 	defer unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.refresh(); err != nil {
+	if err := l.refresh(true); err != nil {
 		return err
 	}
 	name := l.path(indexFile)
@@ -348,7 +364,7 @@ func (l *Local) prepare() error {
 			return ioError("repair index", "", name, err)
 		}
 	}
-	return l.refresh()
+	return l.refresh(false)
 }
 
 // writeIndex replaces the index with one of a new lineage holding gens,
@@ -407,7 +423,7 @@ func (l *Local) Generations(ctx context.Context, q Query) ([]Generation, error) 
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.refresh(); err != nil {
+	if err := l.refresh(false); err != nil {
 		return nil, err
 	}
 	var out []Generation

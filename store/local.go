@@ -382,5 +382,5 @@ func (l *Local) Check(ctx context.Context) error {
 	unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.refresh()
+	return l.refresh(true)
 }
