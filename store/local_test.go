@@ -421,3 +421,24 @@ func TestBlobs(t *testing.T) {
 		t.Errorf("Blobs: got %v, want %v", sums, want)
 	}
 }
+
+// A blob whose size does not match what a Put of its digest brings is
+// corrupt even before a read finds it so: the Put replaces it.
+func TestPutReplacesBlobOfWrongSize(t *testing.T) {
+	for _, fc := range fsCases {
+		t.Run(fc.name, func(t *testing.T) {
+			fsys, dir := fc.new(t)
+			l := NewLocal(fsys, dir)
+			data := pngOf(t, 30, 30, 5)
+			sum := put(t, l, data).SHA256
+			corrupt(t, l, sum, corruptions[1].damage) // truncated
+			if b := put(t, l, data); !b.New {
+				t.Errorf("Put over a truncated blob: got new=false, want it written again")
+			}
+			readBack(t, l, sum, data)
+			if got := names(t, fsys, filepath.Join(dir, corruptDir)); len(got) != 1 {
+				t.Errorf("blobs moved aside: got %v, want the truncated one", got)
+			}
+		})
+	}
+}
