@@ -96,6 +96,13 @@ func (l *Local) appendOnce(g *Generation, line []byte) (added, repair bool, err 
 	if l.idx.seen[genKey{g.Fingerprint, g.SHA256}] {
 		return false, false, nil
 	}
+	// Again under the lock, which GC takes alone: a blob GC removed since
+	// Add looked gets no index line.
+	if _, err := l.fs.Stat(l.blobPath(g.SHA256[len(digestPrefix):])); errors.Is(err, fs.ErrNotExist) {
+		return false, false, &Error{Kind: KindMissing, Op: "add", SHA256: g.SHA256, Path: l.root, Err: err}
+	} else if err != nil {
+		return false, false, ioError("add", g.SHA256, l.root, err)
+	}
 	name := l.path(indexFile)
 	f, err := l.fs.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
