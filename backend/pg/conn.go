@@ -129,11 +129,13 @@ func wrap(op string, t target, password string, err error) error {
 
 // innermost is the text of the deepest cause of err (a dial or read error)
 // without the wrapping pgx adds, which quotes the config.
+// Where several addresses were tried, the first one's cause stands for all.
 func innermost(err error) string {
 	for {
 		next := errors.Unwrap(err)
 		if next == nil {
-			return err.Error()
+			msg, _, _ := strings.Cut(err.Error(), "\n")
+			return msg
 		}
 		err = next
 	}
