@@ -40,6 +40,7 @@ func Base(t TB) string {
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatal(Env + " is not set and CI is: this test needs PostgreSQL; .ci/run starts it and sets " + Env)
+		return ""
 	}
 	t.Skip(Env + " is not set: this test needs PostgreSQL (a libpq URL of a role that may create schemas, as .ci/run sets up)")
 	return ""
