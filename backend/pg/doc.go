@@ -42,7 +42,10 @@
 // (pg_terminate_backend) after checking the ID, and returns the holder to
 // name. Session.Check reports a lost connection (server restart, kill) as
 // an error wrapping ErrLockLost rather than hanging; the executor should
-// call it before each submission.
+// call it before each submission. A context cancelled during a Session's
+// call makes pgx close the connection, and so release the lock and the
+// claims: give Session calls a context that ends only when the apply means
+// to let go (not the first Ctrl-C's, which only stops submitting).
 //
 // # Claims: a fingerprint paid for once
 //

@@ -29,9 +29,11 @@ func TestRestart(t *testing.T) {
 	if out, err := exec.CommandContext(ctx, "sh", "-c", restart).CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", restart, err, out)
 	}
-	if err := s.Check(ctx); !errors.Is(err, ErrLockLost) {
+	err := s.Check(ctx)
+	if !errors.Is(err, ErrLockLost) {
 		t.Fatalf("Check after a restart: got %v, want ErrLockLost", err)
 	}
+	t.Logf("after the restart, Check says: %v", err)
 	if err := s.SetTask(ctx, "f", "task-1"); !errors.Is(err, ErrLockLost) {
 		t.Errorf("SetTask after a restart: got %v, want ErrLockLost", err)
 	}
