@@ -113,6 +113,23 @@ func (s *Session) Claim(ctx context.Context, fp string, opts ClaimOptions) (won 
 	return won, existing, nil
 }
 
+// Await claims fp, and while a live pixform holds it, waits for it (polling
+// with backoff up to every poll) until this Session wins the claim or the
+// store holds a generation; it returns what the last Claim said.
+func (s *Session) Await(ctx context.Context, fp string, opts ClaimOptions, poll time.Duration) (won bool, existing Claim, err error) {
+	wait := min(50*time.Millisecond, poll)
+	for {
+		won, existing, err = s.Claim(ctx, fp, opts)
+		if err != nil || won || existing.SHA256 != "" {
+			return won, existing, err
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return false, existing, fmt.Errorf("wait for %s, claimed by %s: %w", fp, existing.Holder, err)
+		}
+		wait = min(2*wait, poll)
+	}
+}
+
 func (s *Session) describe() string {
 	return fmt.Sprintf("%s@%s pid %d (workspace %s)", s.holder.User, s.holder.Host, s.holder.PID, s.ws)
 }

@@ -168,3 +168,38 @@ func TestDeadClaimerWithAGenerationIsRestored(t *testing.T) {
 		t.Fatalf("claim = %v, %+v, %v; want sha-f from the store", won, ex, err)
 	}
 }
+
+// A second applier that needs a fingerprint in flight elsewhere waits for
+// it and takes it from the store.
+func TestAwaitTakesTheOtherClaimersGeneration(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := testCtx(t)
+	a := lockTest(t, db, "default")
+	b := lockTest(t, db, "staging")
+	if won, _, err := a.Claim(ctx, "f", ClaimOptions{}); !won || err != nil {
+		t.Fatal(won, err)
+	}
+	type answer struct {
+		won bool
+		ex  Claim
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		won, ex, err := b.Await(ctx, "f", ClaimOptions{}, 100*time.Millisecond)
+		got <- answer{won, ex, err}
+	}()
+	if err := a.SetTask(ctx, "f", "task-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddGeneration(ctx, Generation{Fingerprint: "f", SHA256: "sha-f", TaskID: "task-1", Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Complete(ctx, "f", "sha-f"); err != nil {
+		t.Fatal(err)
+	}
+	r := <-got
+	if r.err != nil || r.won || r.ex.SHA256 != "sha-f" {
+		t.Errorf("Await = %v, %+v, %v; want sha-f from the store", r.won, r.ex, r.err)
+	}
+}

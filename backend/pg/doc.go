@@ -29,6 +29,14 @@
 // nothing. The store (PutBlob, AddGeneration) is shared by every workspace
 // and needs no lock.
 //
+// Roles, as the tests exercise them (TestReadOnlyRole): the owner of the
+// schema (or a role with CREATE on the database) migrates it; an applier
+// needs USAGE on the schema, SELECT, INSERT, UPDATE, DELETE on its tables
+// and USAGE on its sequences, and pg_signal_backend (or the holder's role)
+// for force-unlock; a read-only role needs USAGE and SELECT, and opens with
+// Options.ReadOnly (Open without it also works once the schema is at this
+// binary's version: an up-to-date schema is read, never written, by Open).
+//
 // # The lock
 //
 // DB.Lock(ctx, workspace, LockOptions{Timeout}) takes
@@ -55,7 +63,7 @@
 // claimer's connection is gone, so its lock is free, and the next Claim
 // wins and returns the dead claimer's row, whose TaskID the caller resumes
 // instead of submitting again. A loser gets the live claimer's row (wait
-// and claim again) or, when the store already holds a generation, its
+// and claim again, as Await does) or, when the store already holds a generation, its
 // sha256 (restore at 0 credits). SetTask records the task id the moment it
 // arrives; Complete (after AddGeneration) or Release ends the claim.
 //

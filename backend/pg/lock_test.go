@@ -96,11 +96,11 @@ func TestLockWaitsForTheHolder(t *testing.T) {
 	}()
 	// The waiter finds the lock held until the holder leaves: wait until
 	// it has polled at least once (its connection shows in pg_stat_activity
-	// as an idle pixform besides ours), then release.
+	// with that query), then release.
 	for {
 		var n int
 		err := db.pool.QueryRow(testCtx(t), `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND application_name = 'pixform' AND pid <> $1 AND pid <> pg_backend_pid()
+			WHERE datname = current_database() AND pid <> $1 AND pid <> pg_backend_pid()
 			AND query LIKE '%pg_try_advisory_lock%'`, s1.Holder().BackendPID).Scan(&n)
 		if err != nil {
 			t.Fatal(err)

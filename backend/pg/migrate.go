@@ -80,13 +80,35 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	// Up to date (the usual case): nothing to lock, nothing to create, so
+	// a role without CREATE on the database or schema opens it too.
+	if db.checkVersion(ctx) == nil {
+		return nil
+	}
 	k1, k2 := pairKey("migrate", db.schema, "")
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, k1, k2); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{db.schema}.Sanitize()); err != nil {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, db.schema).Scan(&exists); err != nil {
 			return err
+		}
+		if !exists {
+			if _, err := tx.Exec(ctx, `CREATE SCHEMA `+pgx.Identifier{db.schema}.Sanitize()); err != nil {
+				return err
+			}
+		}
+		// Without USAGE the schema is not even on the search_path, and
+		// PostgreSQL's own message ("no schema has been selected") hides why.
+		var may bool
+		if err := tx.QueryRow(ctx, `SELECT has_schema_privilege($1, 'USAGE, CREATE')`, db.schema).Scan(&may); err != nil {
+			return err
+		}
+		if !may {
+			return &privilegeError{fmt.Sprintf("role %q may not create tables in schema %q, and the schema is not at this pixform's version %d: "+
+				"migrate it once with a role that may (GRANT USAGE, CREATE ON SCHEMA), or see the README for the GRANTs of an applier and a read-only role",
+				db.where.user, db.schema, ms[len(ms)-1].version)}
 		}
 		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
 			version    integer PRIMARY KEY,
@@ -115,7 +137,8 @@ func (db *DB) migrate(ctx context.Context) error {
 		return nil
 	})
 	var newer *NewerSchemaError
-	if errors.As(err, &newer) {
+	var priv *privilegeError
+	if errors.As(err, &newer) || errors.As(err, &priv) {
 		return err
 	}
 	return db.wrap("migrate schema "+strconv.Quote(db.schema), err)
@@ -140,3 +163,7 @@ func (db *DB) checkVersion(ctx context.Context) error {
 	}
 	return nil
 }
+
+type privilegeError struct{ msg string }
+
+func (e *privilegeError) Error() string { return e.msg }

@@ -30,19 +30,36 @@ type TB interface {
 
 var _ TB = (testing.TB)(nil)
 
+// EnvReadOnly names the environment variable with the connection string
+// of a second role of the test server, with no privilege of its own, for
+// tests of what a read-only role can do (they grant it what they need).
+const EnvReadOnly = "PIXFORM_TEST_PG_RO"
+
+// ReadOnly returns the connection string of PIXFORM_TEST_PG_RO, skipping
+// the test where it is unset (failing it where CI is set).
+func ReadOnly(t TB) string {
+	t.Helper()
+	return need(t, EnvReadOnly, "a second role without privileges, as .ci/run sets up")
+}
+
 // Base returns the connection string of PIXFORM_TEST_PG, skipping the test
 // where it is unset (failing it where CI is set).
 func Base(t TB) string {
 	t.Helper()
-	conn := os.Getenv(Env)
+	return need(t, Env, "a libpq URL of a role that may create schemas, as .ci/run sets up")
+}
+
+func need(t TB, env, what string) string {
+	t.Helper()
+	conn := os.Getenv(env)
 	if conn != "" {
 		return conn
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatal(Env + " is not set and CI is: this test needs PostgreSQL; .ci/run starts it and sets " + Env)
+		t.Fatal(env + " is not set and CI is: this test needs PostgreSQL; .ci/run starts it and sets " + env)
 		return ""
 	}
-	t.Skip(Env + " is not set: this test needs PostgreSQL (a libpq URL of a role that may create schemas, as .ci/run sets up)")
+	t.Skip(env + " is not set: this test needs PostgreSQL (" + what + ")")
 	return ""
 }
 
