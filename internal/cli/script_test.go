@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,7 @@ type fakeHolder struct{ srv *fakeapi.Server }
 //	fakeapi submissions N                    assert N submissions in all
 //	fakeapi fail PROMPT REASON               tasks with PROMPT end failed
 //	fakeapi text PROMPT TEXT                 tasks with PROMPT answer in words
+//	                                         (REASON and TEXT in double quotes take Go escapes: "\x1b[31m")
 //	fakeapi fault OP KIND STATUS TIMES       inject a fault (see fakeapi.Fault)
 //	fakeapi reject MODEL                     submissions of MODEL answer 400
 //	fakeapi taskenv PROMPT VAR               set VAR to the task id of PROMPT's last submission
@@ -109,9 +111,9 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%d submissions, want %d", got, want)
 		}
 	case "fail":
-		h.srv.FailPrompt(args[1], args[2])
+		h.srv.FailPrompt(args[1], goString(ts, args[2]))
 	case "text":
-		h.srv.TextPrompt(args[1], args[2])
+		h.srv.TextPrompt(args[1], goString(ts, args[2]))
 	case "reject":
 		h.srv.RejectModel(args[1])
 	case "taskenv":
@@ -134,6 +136,17 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("fakeapi: unknown subcommand %s", args[0])
 	}
+}
+
+// goString reads s as a Go string literal when it is double-quoted, so a
+// script can send control characters; otherwise s is taken as it is.
+func goString(ts *testscript.TestScript, s string) string {
+	if !strings.HasPrefix(s, `"`) {
+		return s
+	}
+	u, err := strconv.Unquote(s)
+	ts.Check(err)
+	return u
 }
 
 // cmdIsImage asserts that each file decodes as a PNG.

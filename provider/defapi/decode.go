@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/pixform/pixform/provider"
 )
@@ -83,15 +82,12 @@ func decodeEnvelope(body []byte, op string) (envelope, error) {
 	if code == 0 {
 		return env, nil
 	}
-	msg := looseString(env.Message)
-	kind := provider.KindBadRequest
-	switch {
-	case code == 401:
-		kind = provider.KindAuth
-	case op == "query" && (code == 404 || strings.Contains(strings.ToLower(msg), "not found")):
-		kind = provider.KindNotFound
+	msg, detail := clip(looseString(env.Message)), clip(looseString(env.Detail))
+	e := &provider.Error{Kind: envelopeKind(op, code, msg, detail), Op: op, Message: msg, Detail: detail}
+	if e.Kind == provider.KindAuth {
+		e.Message = authMessage(msg)
 	}
-	return env, &provider.Error{Kind: kind, Op: op, Message: clip(msg), Detail: clip(looseString(env.Detail))}
+	return env, e
 }
 
 // decodeTask decodes a task object: a query's data or a callback payload.
@@ -104,13 +100,16 @@ func decodeTask(raw json.RawMessage) (provider.Task, error) {
 		ID:       looseString(w.TaskID),
 		Status:   normalizeStatus(looseString(w.Status)),
 		Consumed: consumed(w.Consumed),
-		Reason:   reason(w.StatusReason),
+		Reason:   provider.Printable(reason(w.StatusReason)),
 	}
 	if t.ID == "" {
 		t.ID = looseString(w.ID)
 	}
 	t.CreatedAt = createdAt(w.CreatedAt)
 	t.Images, t.Texts = results(w.Result)
+	for i, text := range t.Texts { // words meant for people: never raw
+		t.Texts[i] = provider.Printable(text)
+	}
 	return t, nil
 }
 
