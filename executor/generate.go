@@ -68,6 +68,11 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 	booked := false // this apply's submit booked ch.Cost against the budget
 	for resubmits := 0; ; resubmits++ {
 		if taskID == "" {
+			// A saved plan checked the output's directories when it was made;
+			// one swapped for an escaping link since is refused before paying.
+			if err := e.inside(e.path(a.Output)); err != nil {
+				return res(failed, fmt.Errorf("not submitted: %w", err))
+			}
 			if taskID, err = e.submit(ctx, prov, a.Addr, fp, a.Model, ch.Cost, req); err != nil {
 				if errors.Is(err, context.Canceled) || errors.Is(err, errBudget) || errors.Is(err, errAuthStopped) || errors.Is(err, errAccountStopped) {
 					return res(skipped, err)

@@ -37,7 +37,11 @@ func (e *executor) request(a *spec.Asset) (provider.Request, map[string]string, 
 			ids = append(ids, planner.RefID(r, ""))
 			continue
 		}
-		data, err := afero.ReadFile(e.opts.Fs, filepath.Join(e.opts.Dir, filepath.FromSlash(r.Value)))
+		full := filepath.Join(e.opts.Dir, filepath.FromSlash(r.Value))
+		if err := e.readInside(full); err != nil {
+			return req, nil, fmt.Errorf("reference image %s: %w", r.Value, err)
+		}
+		data, err := afero.ReadFile(e.opts.Fs, full)
 		if err != nil {
 			return req, nil, fmt.Errorf("read reference image %s: %w", r.Value, err)
 		}
