@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"image"
+	"image/jpeg"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/pixform/pixform/executor"
 	"github.com/pixform/pixform/internal/fakeapi"
+	"github.com/pixform/pixform/provider"
 	"github.com/pixform/pixform/spec"
 )
 
@@ -60,6 +63,66 @@ func TestNoSubmitThroughSwappedLinks(t *testing.T) {
 			}
 			if sum.Failed != 1 || len(sum.Failures) != 1 || !strings.Contains(sum.Failures[0].Err.Error(), "symbolic link") {
 				t.Fatalf("got %+v, want the image refused for the symbolic link", sum)
+			}
+		})
+	}
+}
+
+// jpegService answers every task with one JPEG result, as a data URI.
+type jpegService struct{ data []byte }
+
+func (s jpegService) Kind() string { return "defapi" }
+func (s jpegService) Submit(context.Context, provider.Request) (string, error) {
+	return "ta-jpeg", nil
+}
+func (s jpegService) Query(_ context.Context, id string) (provider.Task, error) {
+	return provider.Task{ID: id, Status: provider.StatusSuccess, Images: []string{provider.DataURI("image/jpeg", s.data)}}, nil
+}
+func (s jpegService) Download(_ context.Context, ref string, w io.Writer, max int64) (int64, error) {
+	return provider.CopyDataURI(ref, w, max)
+}
+
+// TestOutputInFormatOfExtension: an output is written in the format its
+// extension names, whatever the service sent, and the state records the
+// hash of what was written.
+func TestOutputInFormatOfExtension(t *testing.T) {
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, image.NewRGBA(image.Rect(0, 0, 4, 4)), nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		output string
+		prov   func(t *testing.T) provider.Provider
+		want   string
+	}{
+		{"png result to .jpg", "out/a.jpg", func(t *testing.T) provider.Provider { _, c := newFake(t, fakeapi.Options{}); return c }, "jpeg"},
+		{"png result to .JPEG", "out/a.JPEG", func(t *testing.T) provider.Provider { _, c := newFake(t, fakeapi.Options{}); return c }, "jpeg"},
+		{"jpeg result to .png", "out/a.png", func(*testing.T) provider.Provider { return jpegService{jpg.Bytes()} }, "png"},
+		{"jpeg result to .jpg, kept as it came", "out/a.jpg", func(*testing.T) provider.Provider { return jpegService{jpg.Bytes()} }, "jpeg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newMemWorld(t)
+			a := img("defapi", "a", "a photo")
+			a.Output = tt.output
+			sum, _ := w.apply(context.Background(), w.plan([]*spec.Asset{a}), tt.prov(t), executor.Options{})
+			if sum.Generated != 1 {
+				t.Fatalf("summary %+v, want the image generated", sum)
+			}
+			data := w.read(a.Output)
+			_, format, err := image.DecodeConfig(bytes.NewReader(data))
+			if err != nil || format != tt.want {
+				t.Errorf("%s holds %q (%v), want %s", a.Output, format, err, tt.want)
+			}
+			if rec := w.store.State().Assets[a.Addr]; rec == nil || rec.SHA256 != sha(data) {
+				t.Errorf("state records %+v, want the sha256 of the written file %s", rec, sha(data))
+			}
+			if tt.name == "jpeg result to .jpg, kept as it came" && !bytes.Equal(data, jpg.Bytes()) {
+				t.Error("a result already in the output's format was re-encoded")
+			}
+			if stray := w.strayTemps(); len(stray) != 0 {
+				t.Errorf("temp files left: %v", stray)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	_ "image/jpeg"
 	_ "image/png"
 	"io/fs"
 	"os"
@@ -149,15 +150,22 @@ func goString(ts *testscript.TestScript, s string) string {
 	return u
 }
 
-// cmdIsImage asserts that each file decodes as a PNG.
+// cmdIsImage asserts that each file decodes as a PNG, or as the format
+// a first argument -format=NAME names (jpeg, webp).
+//
+//	isimage [-format=jpeg] FILE...
 func cmdIsImage(ts *testscript.TestScript, neg bool, args []string) {
+	want := "png"
+	if len(args) > 0 && strings.HasPrefix(args[0], "-format=") {
+		want, args = strings.TrimPrefix(args[0], "-format="), args[1:]
+	}
 	for _, name := range args {
 		data, err := os.ReadFile(ts.MkAbs(name))
 		ts.Check(err)
 		_, format, err := image.Decode(bytes.NewReader(data))
-		ok := err == nil && format == "png"
+		ok := err == nil && format == want
 		if ok == neg {
-			ts.Fatalf("%s: decodes as PNG = %v, want %v (%v)", name, ok, !neg, fmt.Sprint(err))
+			ts.Fatalf("%s: decodes as %s = %v (it is %q), want %v (%v)", name, want, ok, format, !neg, fmt.Sprint(err))
 		}
 	}
 }
