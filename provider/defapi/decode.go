@@ -173,14 +173,9 @@ func salvageTaskID(body []byte) string {
 	return string(m[1])
 }
 
+// validTaskID accepts an id pixform can record, print and send back: not
+// empty, bounded, and free of anything Printable would escape (control
+// characters, C1 controls, bidi overrides, invalid UTF-8).
 func validTaskID(id string) bool {
-	if id == "" || len(id) > 256 {
-		return false
-	}
-	for _, r := range id {
-		if r < 0x20 || r == 0x7f {
-			return false
-		}
-	}
-	return true
+	return id != "" && len(id) <= 256 && provider.Printable(id) == id
 }

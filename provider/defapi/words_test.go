@@ -140,3 +140,16 @@ func TestStatusRefusalKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskIDsPrintable: a task id is printed in every event line; one that
+// carries a C1 control or a bidi override is not taken (as a C0 one was not).
+func TestTaskIDsPrintable(t *testing.T) {
+	for _, id := range []string{"ta\u009b2J", "ta\u202eevil", "ta\u001b[2J"} {
+		if got, err := decodeSubmit([]byte(`{"code":0,"data":{"task_id":"` + id + `"}}`)); err == nil {
+			t.Errorf("decodeSubmit took the task id %q", got)
+		}
+	}
+	if got, err := decodeSubmit([]byte(`{"code":0,"data":{"task_id":"ta-ok 1"}}`)); err != nil || got != "ta-ok 1" {
+		t.Errorf("decodeSubmit = %q, %v; want ta-ok 1", got, err)
+	}
+}
