@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/afero"
 	_ "golang.org/x/image/webp" // results may be WebP
 
+	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/provider"
 	"github.com/pixform/pixform/state"
 )
@@ -23,8 +24,9 @@ import (
 const downloadAttempts = 3
 
 // download streams the image at ref into a temp file beside output, checks
-// that it decodes as PNG, JPEG or WebP, and renames it into place. It
-// returns the sha256 of what was written.
+// that it decodes as PNG, JPEG or WebP, converts it to the format the
+// output's extension names when it came in another, and renames it into
+// place. It returns the sha256 of what was written.
 func (e *executor) download(ctx context.Context, prov provider.Provider, output, ref string) (string, error) {
 	full := filepath.Join(e.opts.Dir, filepath.FromSlash(output))
 	if err := e.inside(full); err != nil {
@@ -76,6 +78,18 @@ func (e *executor) downloadOnce(ctx context.Context, prov provider.Provider, ful
 	if err := checkComplete(tmp, format); err != nil {
 		return "", err
 	}
+	sum = "sha256:" + hex.EncodeToString(h.Sum(nil))
+	// The output's extension decides its format, not the service: a .jpg
+	// gets JPEG bytes whatever came.
+	if want := planner.OutputFormat(full); want != "" && want != format {
+		conv, csum, err := e.convert(tmp, format, want, full)
+		if err != nil {
+			return "", err
+		}
+		tmp.Close()
+		fsys.Remove(tmp.Name())
+		tmp, sum = conv, csum // the deferred cleanup now owns conv
+	}
 	if err := tmp.Close(); err != nil {
 		return "", err
 	}
@@ -89,7 +103,7 @@ func (e *executor) downloadOnce(ctx context.Context, prov provider.Provider, ful
 	// the rename of an image the state says is done. Best effort: should it
 	// fail, the next plan finds the output missing and creates it again.
 	_ = state.SyncDir(fsys, filepath.Dir(full))
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+	return sum, nil
 }
 
 // checkComplete checks that the file ends as its format says a whole image

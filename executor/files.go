@@ -96,8 +96,35 @@ func (e *executor) inside(full string) error {
 	if err != nil {
 		return err
 	}
-	if rel, err := filepath.Rel(root, dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if !within(root, dir) {
 		return fmt.Errorf("%s leads outside the spec directory through a symbolic link: refused; replace the link with a real directory", filepath.Dir(full))
 	}
 	return nil
+}
+
+// readInside checks, on a real filesystem, that the file full (a reference
+// image) still resolves inside the spec directory: a link swapped in since
+// the plan must not send a file from elsewhere to the service.
+func (e *executor) readInside(full string) error {
+	if _, ok := e.opts.Fs.(*afero.OsFs); !ok {
+		return nil
+	}
+	root, err := filepath.EvalSymlinks(e.opts.Dir)
+	if err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return nil // reading it reports what is wrong
+	}
+	if !within(root, real) {
+		return fmt.Errorf("%s leads outside the spec directory through a symbolic link: refused; replace the link with the file itself", full)
+	}
+	return nil
+}
+
+// within reports whether the resolved path p is root or below it.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -68,8 +68,13 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 	booked := false // this apply's submit booked ch.Cost against the budget
 	for resubmits := 0; ; resubmits++ {
 		if taskID == "" {
+			// A saved plan checked the output's directories when it was made;
+			// one swapped for an escaping link since is refused before paying.
+			if err := e.inside(e.path(a.Output)); err != nil {
+				return res(failed, fmt.Errorf("not submitted: %w", err))
+			}
 			if taskID, err = e.submit(ctx, prov, a.Addr, fp, a.Model, ch.Cost, req); err != nil {
-				if errors.Is(err, context.Canceled) || errors.Is(err, errBudget) || errors.Is(err, errAuthStopped) {
+				if errors.Is(err, context.Canceled) || errors.Is(err, errBudget) || errors.Is(err, errAuthStopped) || errors.Is(err, errAccountStopped) {
 					return res(skipped, err)
 				}
 				return res(failed, err)
@@ -159,7 +164,10 @@ func (e *executor) resumable(a *spec.Asset, fp string) (taskID string, submitted
 	return "", time.Time{}, false, nil
 }
 
-var errAuthStopped = errors.New("not submitted: the API key was refused earlier in this apply; set a valid key in the environment variable DEFAPI_API_KEY and apply again")
+var (
+	errAuthStopped    = errors.New("not submitted: the API key was refused earlier in this apply; set a valid key in the environment variable DEFAPI_API_KEY and apply again")
+	errAccountStopped = errors.New("not submitted: the service refused the account earlier in this apply (out of balance or disabled); top it up or enable it with the provider, then apply again")
+)
 
 // submit records the intent, submits, and records the task id the moment it
 // arrives: the only window in which a crash can pay twice is the request.
@@ -167,7 +175,10 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("not submitted: apply was interrupted: %w", err)
 	}
-	if e.authErr.Load() != nil {
+	if refused := e.authErr.Load(); refused != nil {
+		if provider.KindOf(*refused) == provider.KindAccount {
+			return "", errAccountStopped
+		}
 		return "", errAuthStopped
 	}
 	if !e.reserve(cost) {
@@ -207,6 +218,10 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 	if err != nil {
 		if rerr := e.opts.Store.RecordAbandoned(addr); rerr != nil {
 			return "", rerr
+		}
+		if provider.KindOf(err) == provider.KindAccount { // no submission can succeed: stop them
+			e.authErr.CompareAndSwap(nil, &err)
+			return "", err
 		}
 		if provider.KindOf(err) == provider.KindAuth {
 			e.authErr.CompareAndSwap(nil, &err)
@@ -267,7 +282,7 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 		case task.Status == provider.StatusFailed:
 			return failed, fmt.Errorf("task %s failed: %s", task.ID, orDefault(task.Reason, "the service gave no reason"))
 		case len(task.Texts) > 0:
-			return failed, fmt.Errorf("task %s answered with text instead of an image: %q", task.ID, strings.Join(task.Texts, " "))
+			return failed, fmt.Errorf("task %s answered with text instead of an image: \"%s\"", task.ID, strings.Join(task.Texts, " ")) // escaped where it entered
 		default:
 			return failed, fmt.Errorf("task %s succeeded without an image", task.ID)
 		}

@@ -4,9 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"mime"
-	"net/http"
-	"path"
 	"path/filepath"
 
 	"github.com/spf13/afero"
@@ -37,20 +34,23 @@ func (e *executor) request(a *spec.Asset) (provider.Request, map[string]string, 
 			ids = append(ids, planner.RefID(r, ""))
 			continue
 		}
-		data, err := afero.ReadFile(e.opts.Fs, filepath.Join(e.opts.Dir, filepath.FromSlash(r.Value)))
+		full := filepath.Join(e.opts.Dir, filepath.FromSlash(r.Value))
+		if err := e.readInside(full); err != nil {
+			return req, nil, fmt.Errorf("reference image %s: %w", r.Value, err)
+		}
+		data, err := afero.ReadFile(e.opts.Fs, full)
 		if err != nil {
 			return req, nil, fmt.Errorf("read reference image %s: %w", r.Value, err)
 		}
+		// The content names the type, not the file name; plan checked it,
+		// but the file may have changed since.
+		format := planner.SniffImage(data)
+		if format == "" {
+			return req, nil, fmt.Errorf("reference image %s is not a PNG, JPEG or WebP image (by its first bytes): not sent; reference an image file", r.Value)
+		}
 		sum := sha256.Sum256(data)
 		ids = append(ids, planner.RefID(r, "sha256:"+hex.EncodeToString(sum[:])))
-		req.Images = append(req.Images, provider.DataURI(mimeType(r.Value, data), data))
+		req.Images = append(req.Images, provider.DataURI("image/"+format, data))
 	}
 	return req, planner.Inputs(a, ids), nil
-}
-
-func mimeType(name string, data []byte) string {
-	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
-		return t
-	}
-	return http.DetectContentType(data)
 }

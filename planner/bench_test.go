@@ -99,7 +99,7 @@ func newBenchWorld(b *testing.B, images, refs int) *benchWorld {
 	// Files older than the hasher's racy window, as after any real apply.
 	old := time.Now().Add(-time.Hour)
 	for i := range refs {
-		w.write(fmt.Sprintf("refs/%04d.png", i), content("ref", i, 2048))
+		w.write(fmt.Sprintf("refs/%04d.png", i), append([]byte("\x89PNG\r\n\x1a\n"), content("ref", i, 2040)...))
 		w.age(fmt.Sprintf("refs/%04d.png", i), old)
 	}
 	for i := range images {

@@ -37,9 +37,11 @@ type Hasher struct {
 }
 
 type hashResult struct {
-	sum    string
-	exists bool
-	err    error
+	sum     string
+	exists  bool
+	err     error
+	format  string // the image format of its first bytes
+	sniffed bool   // format is known, even when empty
 }
 
 // NewHasher returns a hasher over dir that starts from cache.
@@ -122,14 +124,45 @@ func (h *Hasher) hash(rel string) (r hashResult, entry state.FileHash, keep bool
 	}
 	key := state.FileHash{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Inode: inode(fi)}
 	if c, ok := h.cache[rel]; ok && c.Size == key.Size && c.ModTime == key.ModTime && c.Inode == key.Inode {
-		return hashResult{sum: c.SHA256, exists: true}, c, true
+		return hashResult{sum: c.SHA256, exists: true, format: c.Format, sniffed: c.Format != ""}, c, true
 	}
-	sum, err := HashFile(h.fs, full)
+	sum, format, err := hashSniff(h.fs, full)
 	if err != nil {
 		return hashResult{err: fmt.Errorf("hash %s: %w", rel, err)}, entry, false
 	}
-	key.SHA256 = sum
-	return hashResult{sum: sum, exists: true}, key, h.now.Sub(fi.ModTime()) > racyWindow
+	key.SHA256, key.Format = sum, format
+	return hashResult{sum: sum, exists: true, format: format, sniffed: true}, key, h.now.Sub(fi.ModTime()) > racyWindow
+}
+
+// Format returns the image format the file at the slash path rel starts
+// with (SniffImage), "" when it is not an image. It costs nothing when the
+// file was read for its hash or is unchanged since an earlier plan looked;
+// otherwise it reads the file's first bytes, once.
+func (h *Hasher) Format(rel string) (string, error) {
+	if _, _, err := h.Hash(rel); err != nil {
+		return "", err
+	}
+	r := h.seen[rel]
+	if !r.exists || r.sniffed {
+		return r.format, nil
+	}
+	f, err := h.fs.Open(filepath.Join(h.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", rel, err)
+	}
+	defer f.Close()
+	head := make([]byte, SniffLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read %s: %w", rel, err)
+	}
+	r.format, r.sniffed = SniffImage(head[:n]), true
+	h.seen[rel] = r
+	if e, ok := h.Files[rel]; ok {
+		e.Format = r.format
+		h.Files[rel] = e
+	}
+	return r.format, nil
 }
 
 // HashFile returns the sha256 of a file as "sha256:<hex>".
@@ -144,6 +177,27 @@ func HashFile(fsys afero.Fs, path string) (string, error) {
 		return "", err
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashSniff is HashFile that also names the image format of the first
+// bytes, from the same read.
+func hashSniff(fsys afero.Fs, path string) (sum, format string, err error) {
+	f, err := fsys.Open(path)
+	if err != nil {
+		return "", "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	head := make([]byte, SniffLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", "", err
+	}
+	h.Write(head[:n])
+	if _, err := io.Copy(h, f); err != nil {
+		return "", "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), SniffImage(head[:n]), nil
 }
 
 func inode(fi fs.FileInfo) uint64 {

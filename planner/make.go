@@ -304,6 +304,10 @@ func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 			s, ok, err := p.hasher.Hash(r.Value)
 			if err != nil || !ok {
 				p.errorf(a, "Missing reference file", "%s references %s, which cannot be read: %v. Create the file or fix the path.", a.Addr, r.Value, errOr(err, "no such file"))
+			} else if format, err := p.hasher.Format(r.Value); err != nil || format == "" {
+				p.errorf(a, "Reference is not an image",
+					"%s references %s, which is not a PNG, JPEG or WebP image (by its first bytes)%s: the service would be sent, and charge for, something it cannot use. Reference an image file.",
+					a.Addr, r.Value, errSuffix(err))
 			}
 			p.plan.RefHashes[r.Value] = s
 			sum = s

@@ -148,12 +148,12 @@ func TestMakeActions(t *testing.T) {
 			w.assets = []*spec.Asset{up, down}
 		}, Options{}, map[string]string{"image.hero": "no-op", "image.poster": "no-op"}},
 		{"changed reference file replaces", func(t *testing.T, w *world) {
-			w.write(t, "ref.png", "v1")
+			w.write(t, "ref.png", "RIFF0000WEBPv1")
 			a := asset("logo", "a logo", "logo.png")
 			a.Refs = []spec.Ref{{Kind: spec.RefFile, Value: "ref.png"}}
 			sum, _ := HashFile(w.fs, dir+"/ref.png")
 			w.record(t, a, "png", "file:"+sum)
-			w.write(t, "ref.png", "v2")
+			w.write(t, "ref.png", "RIFF0000WEBPv2")
 			w.assets = []*spec.Asset{a}
 		}, Options{}, map[string]string{"image.logo": "replace"}},
 		{"ignore_changes prompt keeps it", func(t *testing.T, w *world) {

@@ -2,9 +2,10 @@
 // the Provider interface (submit a task, query it, download its image), the
 // Request and Task types, and the Error kinds the executor branches on;
 // SubmitTrace, through which a provider tells the executor which attempts
-// of a submission the service certainly did not accept (trace.go); and the
+// of a submission the service certainly did not accept (trace.go); the
 // data: URI helpers every party shares (DataURI for local
-// reference files, DecodeDataURI and CopyDataURI to stream results).
+// reference files, DecodeDataURI and CopyDataURI to stream results); and
+// Printable, which escapes text from a service before anyone shows it.
 //
 // Implementations live in sub-packages: defapi (the HTTP client of the
 // Nano Banana Pro API described in API.md) and offline (deterministic

@@ -79,11 +79,12 @@ type Kind int
 const (
 	KindTransient   Kind = iota // retries exhausted on 5xx, resets, timeouts, malformed bodies
 	KindBadRequest              // 400: this request will never succeed as it is
-	KindAuth                    // 401: the key is missing, wrong, expired or out of balance
+	KindAuth                    // 401: the key is missing, wrong or expired
 	KindNotFound                // 404 on a task query: unknown, or not visible yet
 	KindRateLimited             // 429 that outlasted the retry policy
 	KindTooLarge                // a download exceeded its size cap
 	KindLost                    // the provider knows the task can never be found (offline restarts)
+	KindAccount                 // the account is out of balance or disabled: the key and the request are fine
 )
 
 func (k Kind) String() string {
@@ -100,6 +101,8 @@ func (k Kind) String() string {
 		return "too large"
 	case KindLost:
 		return "task lost"
+	case KindAccount:
+		return "account refused"
 	default:
 		return "transient failure"
 	}

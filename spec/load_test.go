@@ -58,11 +58,11 @@ image "icon" {
   model      = "google/nano-banana-pro"
   prompt     = "A ${each.value.color} icon"
   image_size = each.value.size
-  output     = "icons/${replace(each.key, "/[^a-z]/", "")}.webp"
+  output     = "icons/${replace(each.key, "/[^a-z]/", "")}.png"
 }`},
 			want: []*Asset{
-				{Addr: `image.icon["odd \"key\""]`, Name: "icon", Key: `"odd \"key\""`, Provider: "defapi", Model: "google/nano-banana-pro", Prompt: "A red icon", Output: "icons/oddkey.webp", ImageSize: "4k"},
-				{Addr: `image.icon["save"]`, Name: "icon", Key: `"save"`, Provider: "defapi", Model: "google/nano-banana-pro", Prompt: "A blue icon", Output: "icons/save.webp", ImageSize: "1k"},
+				{Addr: `image.icon["odd \"key\""]`, Name: "icon", Key: `"odd \"key\""`, Provider: "defapi", Model: "google/nano-banana-pro", Prompt: "A red icon", Output: "icons/oddkey.png", ImageSize: "4k"},
+				{Addr: `image.icon["save"]`, Name: "icon", Key: `"save"`, Provider: "defapi", Model: "google/nano-banana-pro", Prompt: "A blue icon", Output: "icons/save.png", ImageSize: "1k"},
 			},
 		},
 		{

@@ -12,8 +12,10 @@ import (
 	"github.com/spf13/afero"
 )
 
-// outputExts are the extensions an output may have.
-var outputExts = []string{".png", ".jpg", ".jpeg", ".webp"}
+// outputExts are the extensions an output may have: the formats pixform
+// writes (it converts a result that came in another). Not .webp: the
+// service sends PNG, and the standard library cannot encode WebP.
+var outputExts = []string{".png", ".jpg", ".jpeg"}
 
 // pathProblem is what is wrong with a path written in the spec.
 type pathProblem int
@@ -91,7 +93,7 @@ func (l *loader) checkOutput(attr *hcl.Attribute, s string) (string, bool) {
 	}
 	if !contains(outputExts, strings.ToLower(path.Ext(c))) {
 		l.errorf(rng, "Unsupported output format",
-			"The output %q must end in .png, .jpg, .jpeg or .webp, the formats the service produces.", s)
+			"The output %q must end in .png, .jpg or .jpeg: pixform writes each output in the format its extension names, converting the service's result if needed, and can write PNG and JPEG (not WebP).", s)
 		return "", false
 	}
 	return c, true

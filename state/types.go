@@ -64,12 +64,15 @@ type Pending struct {
 	Counted bool `json:"counted,omitempty"`
 }
 
-// FileHash caches a file's sha256 under its (size, mtime, inode).
+// FileHash caches a file's sha256 under its (size, mtime, inode), and the
+// image format its first bytes name ("png", "jpeg", "webp"; empty when it
+// is not an image or was not looked at).
 type FileHash struct {
 	Size    int64  `json:"size"`
 	ModTime int64  `json:"mtime"` // UnixNano
 	Inode   uint64 `json:"inode,omitempty"`
 	SHA256  string `json:"sha256"`
+	Format  string `json:"format,omitempty"`
 }
 
 // ModelStats is the spending history of one model, for cost estimates.

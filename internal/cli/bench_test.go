@@ -37,7 +37,7 @@ image "img" {
 		b.Fatal(err)
 	}
 	for i := range refs {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("refs/%04d.png", i)), bytes.Repeat([]byte{byte(i)}, 2048), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("refs/%04d.png", i)), append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{byte(i)}, 2040)...), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -112,7 +112,7 @@ func budgetStopped(ctx context.Context, s executor.Summary, budget float64) bool
 		return false
 	}
 	for _, f := range s.Failures {
-		if provider.KindOf(f.Err) == provider.KindAuth {
+		if k := provider.KindOf(f.Err); k == provider.KindAuth || k == provider.KindAccount {
 			return false
 		}
 	}
@@ -172,6 +172,11 @@ func describeFailure(err error) string {
 	switch {
 	case pe.Kind == provider.KindAuth && pe.Status != 0:
 		return fmt.Sprintf("the service refused the API key (HTTP %d)", pe.Status)
+	case pe.Kind == provider.KindAccount:
+		if pe.Status != 0 && pe.Status != 200 {
+			said += fmt.Sprintf(" (HTTP %d)", pe.Status)
+		}
+		return "the service refused the account, not the request: " + said
 	case pe.Kind == provider.KindBadRequest && pe.Op == "submit":
 		return "the service refused the request as invalid" + status
 	}
@@ -182,6 +187,8 @@ func describeFailure(err error) string {
 func failureHint(err error) string {
 	msg := err.Error()
 	switch {
+	case provider.KindOf(err) == provider.KindAccount:
+		return "The service refused the account, not the spec: top up its balance or enable it with the provider, then run 'pixform apply' again; the spec needs no change and finished images are kept."
 	case provider.KindOf(err) == provider.KindAuth || strings.Contains(msg, "DEFAPI_API_KEY"):
 		return "The API key was refused: set a valid key in DEFAPI_API_KEY, then run 'pixform apply' again; finished images are kept."
 	case errors.Is(err, executor.ErrAmbiguous):

@@ -9,7 +9,6 @@ import (
 	_ "image/jpeg" // import takes JPEG
 	_ "image/png"  // and PNG
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -60,6 +59,10 @@ func runImport(e *env, args []string) int {
 	_, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return e.errorf("import %s: it is not a whole PNG, JPEG or WebP image (%v). Import an image file.", name, err)
+	}
+	if want := planner.OutputFormat(a.Output); format != want { // an output holds the format its extension names
+		return e.errorf("import %s: it is a %s image, but the output %s of %s names %s. Convert the file to %s, or change the output's extension to match, then import again.",
+			name, strings.ToUpper(format), a.Output, a.Addr, strings.ToUpper(want), strings.ToUpper(want))
 	}
 	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: *lockTimeout, Context: e.ctx})
 	if err != nil {
@@ -135,9 +138,6 @@ func (e *env) importFile(store *state.Store, sp *spec.Spec, a *spec.Asset, src, 
 	}
 	if err := store.RecordDone(planner.Record(a, ch.Inputs, ch.Fingerprint, sha)); err != nil {
 		return e.errorf("%v", err)
-	}
-	if ext := strings.TrimPrefix(strings.ToLower(path.Ext(a.Output)), "."); ext != format && !(ext == "jpg" && format == "jpeg") {
-		fmt.Fprintf(e.stderr, "Warning: %s is a %s image, but the output %s ends in .%s; it was copied as it is.\n", name, strings.ToUpper(format), a.Output, ext)
 	}
 	fmt.Fprintf(e.stdout, "%s: imported %s as %s (%s, %s).\n\nIt is recorded in the state and the lockfile: 'pixform plan' shows no changes for it until its inputs change.\n",
 		a.Addr, name, a.Output, strings.ToUpper(format), sha)

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	_ "image/jpeg"
 	_ "image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +64,7 @@ type fakeHolder struct{ srv *fakeapi.Server }
 //	fakeapi submissions N                    assert N submissions in all
 //	fakeapi fail PROMPT REASON               tasks with PROMPT end failed
 //	fakeapi text PROMPT TEXT                 tasks with PROMPT answer in words
+//	                                         (REASON and TEXT in double quotes take Go escapes: "\x1b[31m")
 //	fakeapi fault OP KIND STATUS TIMES       inject a fault (see fakeapi.Fault)
 //	fakeapi reject MODEL                     submissions of MODEL answer 400
 //	fakeapi taskenv PROMPT VAR               set VAR to the task id of PROMPT's last submission
@@ -109,9 +112,9 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%d submissions, want %d", got, want)
 		}
 	case "fail":
-		h.srv.FailPrompt(args[1], args[2])
+		h.srv.FailPrompt(args[1], goString(ts, args[2]))
 	case "text":
-		h.srv.TextPrompt(args[1], args[2])
+		h.srv.TextPrompt(args[1], goString(ts, args[2]))
 	case "reject":
 		h.srv.RejectModel(args[1])
 	case "taskenv":
@@ -136,15 +139,33 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdIsImage asserts that each file decodes as a PNG.
+// goString reads s as a Go string literal when it is double-quoted, so a
+// script can send control characters; otherwise s is taken as it is.
+func goString(ts *testscript.TestScript, s string) string {
+	if !strings.HasPrefix(s, `"`) {
+		return s
+	}
+	u, err := strconv.Unquote(s)
+	ts.Check(err)
+	return u
+}
+
+// cmdIsImage asserts that each file decodes as a PNG, or as the format
+// a first argument -format=NAME names (jpeg, webp).
+//
+//	isimage [-format=jpeg] FILE...
 func cmdIsImage(ts *testscript.TestScript, neg bool, args []string) {
+	want := "png"
+	if len(args) > 0 && strings.HasPrefix(args[0], "-format=") {
+		want, args = strings.TrimPrefix(args[0], "-format="), args[1:]
+	}
 	for _, name := range args {
 		data, err := os.ReadFile(ts.MkAbs(name))
 		ts.Check(err)
 		_, format, err := image.Decode(bytes.NewReader(data))
-		ok := err == nil && format == "png"
+		ok := err == nil && format == want
 		if ok == neg {
-			ts.Fatalf("%s: decodes as PNG = %v, want %v (%v)", name, ok, !neg, fmt.Sprint(err))
+			ts.Fatalf("%s: decodes as %s = %v (it is %q), want %v (%v)", name, want, ok, format, !neg, fmt.Sprint(err))
 		}
 	}
 }

@@ -24,6 +24,9 @@ import (
 //     and close the connection: the client sees an unexpected EOF. The
 //     request does not take effect.
 //   - "slow": sleep Delay, then answer normally.
+//   - "balance": answer HTTP 200 with {"code": 1, "message": "insufficient
+//     balance"}, as the service does for an account out of credits; the
+//     request does not take effect.
 type Fault struct {
 	Op         string // "submit", "query" or "download"
 	Kind       string
@@ -84,6 +87,9 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, op 
 	switch f.Kind {
 	case "status":
 		writeJSON(w, f.Status, faultBody(f.Status, op))
+		return true
+	case "balance":
+		writeJSON(w, http.StatusOK, errBody(1, "insufficient balance", ""))
 		return true
 	case "retry-after":
 		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))

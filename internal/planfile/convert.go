@@ -39,7 +39,7 @@ func toWire(p *planner.Plan) (planV2, error) {
 	if len(p.Files) > 0 {
 		w.Files = make(map[string]fileHashV2, len(p.Files))
 		for k, f := range p.Files {
-			w.Files[k] = fileHashV2{Size: f.Size, ModTime: f.ModTime, Inode: f.Inode, SHA256: f.SHA256}
+			w.Files[k] = fileHashV2{Size: f.Size, ModTime: f.ModTime, Inode: f.Inode, SHA256: f.SHA256, Format: f.Format}
 		}
 	}
 	for _, l := range p.Adopt {
@@ -143,7 +143,7 @@ func fromWire(w planV2) (*planner.Plan, error) {
 	if len(w.Files) > 0 {
 		p.Files = make(map[string]state.FileHash, len(w.Files))
 		for k, f := range w.Files {
-			p.Files[k] = state.FileHash{Size: f.Size, ModTime: f.ModTime, Inode: f.Inode, SHA256: f.SHA256}
+			p.Files[k] = state.FileHash{Size: f.Size, ModTime: f.ModTime, Inode: f.Inode, SHA256: f.SHA256, Format: f.Format}
 		}
 	}
 	for _, l := range w.Adopt {

@@ -90,6 +90,7 @@ type fileHashV2 struct {
 	ModTime int64  `json:"mtime"`
 	Inode   uint64 `json:"inode,omitempty"`
 	SHA256  string `json:"sha256"`
+	Format  string `json:"format,omitempty"` // the image format of its first bytes
 }
 
 type lockImageV2 struct {

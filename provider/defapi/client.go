@@ -290,12 +290,13 @@ func (c *Client) authorize(req *http.Request) {
 	req.Header.Set("User-Agent", "pixform")
 }
 
-// logf logs one line, with the key scrubbed.
+// logf logs one line, with the key scrubbed and what could steer a
+// terminal or forge a line escaped.
 func (c *Client) logf(format string, args ...any) {
 	if c.cfg.Logf == nil {
 		return
 	}
-	c.cfg.Logf("%s", c.scrub(fmt.Sprintf(format, args...)))
+	c.cfg.Logf("%s", provider.Printable(c.scrub(fmt.Sprintf(format, args...))))
 }
 
 // scrub removes the key from s.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/pixform/pixform/provider"
 )
@@ -83,15 +82,12 @@ func decodeEnvelope(body []byte, op string) (envelope, error) {
 	if code == 0 {
 		return env, nil
 	}
-	msg := looseString(env.Message)
-	kind := provider.KindBadRequest
-	switch {
-	case code == 401:
-		kind = provider.KindAuth
-	case op == "query" && (code == 404 || strings.Contains(strings.ToLower(msg), "not found")):
-		kind = provider.KindNotFound
+	msg, detail := clip(looseString(env.Message)), clip(looseString(env.Detail))
+	e := &provider.Error{Kind: envelopeKind(op, code, msg, detail), Op: op, Message: msg, Detail: detail}
+	if e.Kind == provider.KindAuth {
+		e.Message = authMessage(msg)
 	}
-	return env, &provider.Error{Kind: kind, Op: op, Message: clip(msg), Detail: clip(looseString(env.Detail))}
+	return env, e
 }
 
 // decodeTask decodes a task object: a query's data or a callback payload.
@@ -104,13 +100,16 @@ func decodeTask(raw json.RawMessage) (provider.Task, error) {
 		ID:       looseString(w.TaskID),
 		Status:   normalizeStatus(looseString(w.Status)),
 		Consumed: consumed(w.Consumed),
-		Reason:   reason(w.StatusReason),
+		Reason:   provider.Printable(reason(w.StatusReason)),
 	}
 	if t.ID == "" {
 		t.ID = looseString(w.ID)
 	}
 	t.CreatedAt = createdAt(w.CreatedAt)
 	t.Images, t.Texts = results(w.Result)
+	for i, text := range t.Texts { // words meant for people: never raw
+		t.Texts[i] = provider.Printable(text)
+	}
 	return t, nil
 }
 
@@ -174,14 +173,9 @@ func salvageTaskID(body []byte) string {
 	return string(m[1])
 }
 
+// validTaskID accepts an id pixform can record, print and send back: not
+// empty, bounded, and free of anything Printable would escape (control
+// characters, C1 controls, bidi overrides, invalid UTF-8).
 func validTaskID(id string) bool {
-	if id == "" || len(id) > 256 {
-		return false
-	}
-	for _, r := range id {
-		if r < 0x20 || r == 0x7f {
-			return false
-		}
-	}
-	return true
+	return id != "" && len(id) <= 256 && provider.Printable(id) == id
 }

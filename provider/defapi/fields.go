@@ -166,7 +166,8 @@ func createdAt(raw json.RawMessage) time.Time {
 	return time.Unix(int64(sec), int64((f-sec)*1e9)).UTC()
 }
 
-// clip bounds a message taken from a body, for error strings.
+// clip bounds a message taken from a body, for error strings, and escapes
+// what could steer a terminal (provider.Printable).
 func clip(s string) string {
 	const max = 300
 	s = strings.TrimSpace(s)
@@ -175,7 +176,7 @@ func clip(s string) string {
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
-		return s[:cut] + "..."
+		s = s[:cut] + "..."
 	}
-	return s
+	return provider.Printable(s)
 }

@@ -134,17 +134,29 @@ func asProviderError(op string, err error) *provider.Error {
 	return &provider.Error{Kind: provider.KindTransient, Op: op, Err: err}
 }
 
-// fail scrubs the key from every text of e; it is the only way errors
-// leave the client.
+// fail scrubs the key from every text of e and escapes what could steer a
+// terminal (provider.Printable); it is the only way errors leave the client.
 func (c *Client) fail(e *provider.Error) *provider.Error {
 	out := *e
-	out.Message = c.scrub(out.Message)
-	out.Detail = c.scrub(out.Detail)
+	out.Message = provider.Printable(c.scrub(out.Message))
+	out.Detail = provider.Printable(c.scrub(out.Detail))
 	if out.Err != nil && strings.Contains(out.Err.Error(), c.key) {
 		out.Err = errors.New(c.scrub(out.Err.Error()))
 	}
+	if out.Err != nil {
+		if text := out.Err.Error(); provider.Printable(text) != text {
+			out.Err = printableErr{out.Err}
+		}
+	}
 	return &out
 }
+
+// printableErr shows an error's text escaped (a transport error may quote
+// what the server sent) and keeps the error for errors.Is and errors.As.
+type printableErr struct{ err error }
+
+func (p printableErr) Error() string { return provider.Printable(p.err.Error()) }
+func (p printableErr) Unwrap() error { return p.err }
 
 // transportError classifies a failure to get or read an answer: retryable
 // unless the caller's own context ended.
@@ -187,6 +199,8 @@ func (c *Client) statusError(op string, resp *http.Response, body []byte, authSe
 	case code >= 500 || code == http.StatusRequestTimeout:
 		e.Kind = provider.KindTransient
 		return &retryable{err: e}
+	case authSent && (code == http.StatusPaymentRequired || refusesAccount(msg, detail)):
+		e.Kind = provider.KindAccount
 	case (code == http.StatusUnauthorized || code == http.StatusForbidden) && authSent:
 		e.Kind = provider.KindAuth
 		e.Message = authMessage(msg)

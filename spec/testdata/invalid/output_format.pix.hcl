@@ -7,3 +7,13 @@ image "upper" {
   prompt = "upper-case extensions are fine"
   output = "logo.PNG"
 }
+
+image "webp" {
+  prompt = "pixform cannot write WebP, and the service sends PNG"
+  output = "logo.webp" # ERROR: Unsupported output format
+}
+
+image "jpeg" {
+  prompt = "written as JPEG, converted if the service sends PNG"
+  output = "logo.jpeg"
+}
