@@ -30,6 +30,7 @@ type planner struct {
 	vacated    map[string]vacating // recorded outputs whose image moves elsewhere (moves.go)
 	freed      map[string]string   // addr -> the image whose path it takes (moves.go)
 	recordedAt map[string]string   // output path -> the image recorded there (moves.go)
+	claims     map[string][]string // output path -> the images of the spec that hold it (moves.go)
 	diags      hcl.Diagnostics
 	plan       *Plan
 }

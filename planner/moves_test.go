@@ -1,0 +1,74 @@
+package planner
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/state"
+)
+
+// lockOf returns the lockfile entry that records the state's asset addr.
+func lockOf(w *world, addr string) state.LockImage {
+	a := w.st.Assets[addr]
+	return state.LockImage{Addr: a.Addr, Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model}
+}
+
+// A record of an image the spec no longer declares, whose output another
+// image of the spec holds, is stale: forgetting it keeps the file.
+func TestStaleRecordIsForgotten(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, w *world)
+		want  map[string]string
+	}{
+		{"a teammate's rename in the lockfile", func(t *testing.T, w *world) {
+			b := asset("b", "a", "a.png")
+			w.record(t, b, "png")
+			w.lock = &state.Lock{Images: []state.LockImage{lockOf(w, b.Addr)}}
+			w.st.Assets = map[string]*state.Asset{}
+			w.record(t, asset("a", "a", "a.png"), "png")
+			w.assets = []*spec.Asset{b}
+		}, map[string]string{"image.a": "forget", "image.b": "no-op"}},
+		{"two state records at one path", func(t *testing.T, w *world) {
+			b := asset("b", "a", "a.png")
+			w.record(t, asset("a", "a", "a.png"), "png")
+			w.record(t, b, "png")
+			w.assets = []*spec.Asset{b}
+		}, map[string]string{"image.a": "forget", "image.b": "no-op"}},
+		{"a stale lockfile entry at a path the state gives another image", func(t *testing.T, w *world) {
+			a := asset("a", "a", "a.png")
+			w.record(t, a, "png")
+			w.lock = &state.Lock{Images: []state.LockImage{lockOf(w, a.Addr)}}
+			delete(w.st.Assets, a.Addr)
+			b := asset("b", "a", "a.png")
+			w.record(t, b, "png")
+			w.assets = []*spec.Asset{b}
+		}, map[string]string{"image.a": "forget", "image.b": "no-op"}},
+		{"a path the image moves away from", func(t *testing.T, w *world) {
+			b := asset("b", "a", "a.png")
+			w.record(t, asset("a", "a", "a.png"), "png")
+			w.record(t, b, "png")
+			w.assets = []*spec.Asset{asset("b", "a", "b.png")}
+		}, map[string]string{"image.a": "forget", "image.b": "move"}},
+		{"a path nobody holds is deleted", func(t *testing.T, w *world) {
+			w.record(t, asset("a", "a", "a.png"), "png")
+			w.assets = []*spec.Asset{asset("b", "a", "b.png")}
+		}, map[string]string{"image.a": "delete", "image.b": "create"}},
+		{"two removed images at one path are deleted", func(t *testing.T, w *world) {
+			w.record(t, asset("a", "a", "a.png"), "png")
+			w.record(t, asset("b", "a", "a.png"), "png")
+		}, map[string]string{"image.a": "delete", "image.b": "delete"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld()
+			tt.setup(t, w)
+			got := actions(w.plan(t, Options{}))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("actions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
