@@ -123,31 +123,39 @@ func (p *planner) prefetch(assets []*spec.Asset, selected map[string]bool) {
 	p.hasher.Prefetch(rels)
 }
 
-// prior finds what was recorded for addr, following moved blocks.
+// prior finds what was recorded for addr, following moved blocks back
+// along their chain (a -> x, x -> c: c was a) to the nearest address with a
+// record, as Terraform moves an object through each block in turn.
 func (p *planner) prior(addr string) (*Prior, string) {
 	if pr := p.recorded(addr); pr != nil {
 		return pr, ""
 	}
-	for _, m := range p.sp.Moved {
-		from := movedFrom(m, addr)
-		if from == "" {
-			continue
+	seen := map[string]bool{addr: true}
+	for cur := addr; ; {
+		from := p.movedFrom(cur)
+		if from == "" || seen[from] { // spec refuses cycles; instance and block moves may still meet
+			return nil, ""
 		}
 		if pr := p.recorded(from); pr != nil {
 			return pr, from
 		}
+		seen[from], cur = true, from
 	}
-	return nil, ""
 }
 
-// movedFrom returns the address a moved block renames addr from, or "". A
-// block-level move (image.old to image.new) carries every instance key.
-func movedFrom(m spec.Moved, addr string) string {
-	switch {
-	case m.To == addr:
-		return m.From
-	case strings.HasPrefix(addr, m.To+"[") && !strings.Contains(m.From, "["):
-		return m.From + addr[len(m.To):]
+// movedFrom returns the address a moved block renames addr from, or "": a
+// block naming addr itself first, else a block-level move (image.old to
+// image.new), which carries every instance key.
+func (p *planner) movedFrom(addr string) string {
+	for _, m := range p.sp.Moved {
+		if m.To == addr {
+			return m.From
+		}
+	}
+	for _, m := range p.sp.Moved {
+		if strings.HasPrefix(addr, m.To+"[") && !strings.Contains(m.From, "[") {
+			return m.From + addr[len(m.To):]
+		}
 	}
 	return ""
 }

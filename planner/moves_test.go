@@ -72,3 +72,44 @@ func TestStaleRecordIsForgotten(t *testing.T) {
 		})
 	}
 }
+
+// Moved blocks chain: the nearest address with a record along the chain
+// moves to the end of it, as in Terraform.
+func TestMovedChains(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, w *world)
+		want  map[string]string
+	}{
+		{"a -> x -> c", func(t *testing.T, w *world) {
+			w.record(t, asset("a", "a", "a.png"), "png")
+			w.assets = []*spec.Asset{asset("c", "a", "a.png")}
+			w.moved = []spec.Moved{{From: "image.a", To: "image.x"}, {From: "image.x", To: "image.c"}}
+		}, map[string]string{"image.c": "no-op<-image.a"}},
+		{"blocks in any order, and a block-level link", func(t *testing.T, w *world) {
+			a := asset("a", "a", "a.png")
+			a.Addr = `image.a["k"]`
+			w.record(t, a, "png")
+			c := asset("c", "a", "a.png")
+			c.Addr = `image.c["k"]`
+			w.assets = []*spec.Asset{c}
+			w.moved = []spec.Moved{{From: `image.x["k"]`, To: `image.c["k"]`}, {From: "image.a", To: "image.x"}}
+		}, map[string]string{`image.c["k"]`: `no-op<-image.a["k"]`}},
+		{"the nearest record moves; the farther one is deleted", func(t *testing.T, w *world) {
+			w.record(t, asset("a", "a", "a.png"), "png")
+			w.record(t, asset("x", "x", "x.png"), "x")
+			w.assets = []*spec.Asset{asset("c", "x", "x.png")}
+			w.moved = []spec.Moved{{From: "image.a", To: "image.x"}, {From: "image.x", To: "image.c"}}
+		}, map[string]string{"image.a": "delete", "image.c": "no-op<-image.x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld()
+			tt.setup(t, w)
+			got := actions(w.plan(t, Options{}))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("actions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
