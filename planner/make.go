@@ -301,14 +301,11 @@ func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 		var sum string
 		switch r.Kind {
 		case spec.RefAsset:
-			if up := p.changes[r.Addr]; up != nil && up.Action.Generates() {
+			up := p.changes[r.Addr]
+			if up != nil && up.Action.Generates() {
 				return nil, r.Addr
 			}
-			s, ok, err := p.hasher.Hash(r.Value)
-			if err != nil || !ok {
-				s = p.recordedSHA(r.Addr)
-			}
-			sum = s
+			sum = p.upstreamSHA(r, up)
 		case spec.RefFile:
 			s, ok, err := p.hasher.Hash(r.Value)
 			if err != nil || !ok {
@@ -322,8 +319,23 @@ func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 	return ids, ""
 }
 
-func (p *planner) recordedSHA(addr string) string {
-	if pr := p.recorded(addr); pr != nil {
+// upstreamSHA is the content hash the output of the upstream image r
+// references will have after apply, which it does not regenerate (up is
+// its change). A moved file keeps its bytes: a move's are the recorded
+// ones, wherever the file is now (a moved block with a new output path, a
+// swap). Otherwise the file on disk counts (edited by hand and kept, it is
+// what the reference sends), or what was recorded, moved blocks followed.
+func (p *planner) upstreamSHA(r spec.Ref, up *Change) string {
+	if up != nil && up.Action == Move && up.Prior != nil {
+		return up.Prior.SHA256
+	}
+	if s, ok, err := p.hasher.Hash(r.Value); err == nil && ok {
+		return s
+	}
+	if up != nil && up.Prior != nil {
+		return up.Prior.SHA256
+	}
+	if pr, _ := p.prior(r.Addr); pr != nil {
 		return pr.SHA256
 	}
 	return ""

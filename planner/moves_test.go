@@ -113,3 +113,46 @@ func TestMovedChains(t *testing.T) {
 		})
 	}
 }
+
+// A reference to an image that only moves keeps its identity: the moved
+// file keeps its bytes, wherever it is before apply.
+func TestReferenceToMovedImageKeepsIdentity(t *testing.T) {
+	ref := func(w *world, up *spec.Asset) *spec.Asset {
+		down := asset("banner", "a banner", "banner.png")
+		down.Refs = []spec.Ref{{Kind: spec.RefAsset, Value: up.Output, Addr: up.Addr}}
+		down.DependsOn = []string{up.Addr}
+		return down
+	}
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, w *world)
+		want  map[string]string
+	}{
+		{"renamed with a new output path", func(t *testing.T, w *world) {
+			logo := asset("logo", "a logo", "logo.png")
+			w.record(t, logo, "logo")
+			w.record(t, ref(w, logo), "banner", "asset:"+w.st.Assets[logo.Addr].SHA256)
+			brand := asset("brand", "a logo", "brand.png")
+			w.assets = []*spec.Asset{brand, ref(w, brand)}
+			w.moved = []spec.Moved{{From: "image.logo", To: "image.brand"}}
+		}, map[string]string{"image.brand": "move<-image.logo", "image.banner": "no-op"}},
+		{"two images swap paths", func(t *testing.T, w *world) {
+			logo, hero := asset("logo", "a logo", "logo.png"), asset("hero", "a hero", "hero.png")
+			w.record(t, logo, "logo")
+			w.record(t, hero, "hero")
+			w.record(t, ref(w, logo), "banner", "asset:"+w.st.Assets[logo.Addr].SHA256)
+			logo2, hero2 := asset("logo", "a logo", "hero.png"), asset("hero", "a hero", "logo.png")
+			w.assets = []*spec.Asset{logo2, hero2, ref(w, logo2)}
+		}, map[string]string{"image.logo": "move", "image.hero": "move", "image.banner": "no-op"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld()
+			tt.setup(t, w)
+			got := actions(w.plan(t, Options{}))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("actions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
