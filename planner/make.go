@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
@@ -191,15 +192,18 @@ func (p *planner) decide(a *spec.Asset) *Change {
 	ch := &Change{Addr: a.Addr, Asset: a, Action: NoOp}
 	ch.Prior, ch.MovedFrom = p.prior(a.Addr)
 	ids, upstream := p.refIDs(a)
-	if upstream == "" {
-		in := Inputs(a, ids)
-		if ch.Prior != nil {
-			in = IgnoreChanges(a, in, ch.Prior.KeptInputs())
-			if ch.Prior.Sensitive && !a.Sensitive && slices.Contains(a.IgnoreChanges, "prompt") {
-				p.errorf(a, "Sensitive prompt in ignore_changes",
-					"%s keeps its earlier prompt (lifecycle.ignore_changes), which derived from a sensitive variable: to keep a prompt, pixform records it in the lockfile, which you commit. Remove prompt from ignore_changes to let the image follow its new prompt.", a.Addr)
-			}
+	in := Inputs(a, ids)
+	if ch.Prior != nil {
+		in = IgnoreChanges(a, in, ch.Prior.KeptInputs())
+		if ch.Prior.Sensitive && !a.Sensitive && slices.Contains(a.IgnoreChanges, "prompt") {
+			p.errorf(a, "Sensitive prompt in ignore_changes",
+				"%s keeps its earlier prompt (lifecycle.ignore_changes), which derived from a sensitive variable: to keep a prompt, pixform records it in the lockfile, which you commit. Remove prompt from ignore_changes to let the image follow its new prompt.", a.Addr)
 		}
+	}
+	if upstream != "" && known(in) {
+		upstream = "" // ignore_changes keeps the earlier identity of what is regenerated
+	}
+	if upstream == "" {
 		ch.Inputs, ch.Fingerprint = in, Fingerprint(in)
 	}
 	if ch.MovedFrom != "" {
@@ -243,6 +247,7 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s was edited by hand: kept; use -replace=%s to regenerate", a.Output, a.Addr))
 	}
 	if ch.Action.Generates() {
+		ch.Inputs, ch.Fingerprint = generated(a, ids)
 		if a.PreventRegenerate && pr != nil {
 			p.errorf(a, "Regeneration prevented",
 				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
@@ -292,18 +297,21 @@ func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum s
 	}
 }
 
-// refIDs returns the identities of an asset's references, or the address of
-// an upstream asset that will be regenerated (so the identities are not known
-// before apply).
+// refIDs returns the identities of an asset's references and the address
+// of the first upstream asset that will be regenerated, whose identity is
+// known only after apply (unknownRef stands in for it), or "".
 func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 	ids := make([]string, 0, len(a.Refs))
+	first := ""
 	for _, r := range a.Refs {
 		var sum string
 		switch r.Kind {
 		case spec.RefAsset:
 			up := p.changes[r.Addr]
 			if up != nil && up.Action.Generates() {
-				return nil, r.Addr
+				ids = append(ids, unknownRef)
+				first = cmp.Or(first, r.Addr)
+				continue
 			}
 			sum = p.upstreamSHA(r, up)
 		case spec.RefFile:
@@ -316,29 +324,7 @@ func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 		}
 		ids = append(ids, RefID(r, sum))
 	}
-	return ids, ""
-}
-
-// upstreamSHA is the content hash the output of the upstream image r
-// references will have after apply, which it does not regenerate (up is
-// its change). A moved file keeps its bytes: a move's are the recorded
-// ones, wherever the file is now (a moved block with a new output path, a
-// swap). Otherwise the file on disk counts (edited by hand and kept, it is
-// what the reference sends), or what was recorded, moved blocks followed.
-func (p *planner) upstreamSHA(r spec.Ref, up *Change) string {
-	if up != nil && up.Action == Move && up.Prior != nil {
-		return up.Prior.SHA256
-	}
-	if s, ok, err := p.hasher.Hash(r.Value); err == nil && ok {
-		return s
-	}
-	if up != nil && up.Prior != nil {
-		return up.Prior.SHA256
-	}
-	if pr, _ := p.prior(r.Addr); pr != nil {
-		return pr.SHA256
-	}
-	return ""
+	return ids, first
 }
 
 func (p *planner) errorf(a *spec.Asset, summary, format string, args ...any) {
