@@ -17,6 +17,7 @@ const (
 	EventSkipped   EventKind = "skipped"   // not attempted: an upstream failed, or apply stopped
 	EventMoved     EventKind = "moved"     // the output moved to a new path
 	EventDeleted   EventKind = "deleted"   // the output was deleted and forgotten
+	EventForgotten EventKind = "forgotten" // a stale record was dropped; its file (Message) is kept
 	EventWarning   EventKind = "warning"   // something the user must know; Message says what
 )
 

@@ -13,8 +13,8 @@ import (
 )
 
 // fileChanges carries out what needs no generation: moved blocks rename
-// state entries, deletes remove unchanged outputs and forget them, moves
-// rename output files.
+// state entries, deletes remove unchanged outputs and forget them, forgets
+// drop stale records and keep their files, moves rename output files.
 func (e *executor) fileChanges(sum *Summary) error {
 	st := e.opts.Store
 	for i := range e.plan.Changes {
@@ -39,6 +39,11 @@ func (e *executor) fileChanges(sum *Summary) error {
 			if err := e.delete(ch, sum); err != nil {
 				return err
 			}
+		case planner.Forget:
+			if err := e.opts.Store.Forget(ch.Addr); err != nil {
+				return err
+			}
+			e.emit(Event{Kind: EventForgotten, Addr: ch.Addr, Message: ch.Prior.Output})
 		case planner.Move:
 			moves = append(moves, ch)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +57,8 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 	if err != nil {
 		return res(failed, err)
 	}
-	inputs = planner.IgnoreChanges(a, inputs, ch.Prior.KeptInputs())
+	// Generated from its current inputs, ignore_changes or not, the image
+	// is recorded with them (planner.Change.Inputs says the same).
 	fp := planner.Fingerprint(inputs)
 
 	taskID, submittedAt, counted, err := e.resumable(a, fp)
@@ -297,8 +297,6 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 	}
 	rec := planner.Record(a, inputs, fp, sum)
 	rec.TaskID, rec.Consumed, rec.GeneratedAt = task.ID, task.Consumed, e.opts.Now().UTC()
-	// A prompt kept by ignore_changes is the earlier one: sensitive if it was.
-	rec.Sensitive = rec.Sensitive || (ch.Prior != nil && ch.Prior.Sensitive && slices.Contains(rec.Ignored, "prompt"))
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return failed, fmt.Errorf("%w (the image is written; %s)", err, e.whereKept(a.Addr, task.ID))
 	}

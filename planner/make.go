@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
@@ -30,6 +31,7 @@ type planner struct {
 	vacated    map[string]vacating // recorded outputs whose image moves elsewhere (moves.go)
 	freed      map[string]string   // addr -> the image whose path it takes (moves.go)
 	recordedAt map[string]string   // output path -> the image recorded there (moves.go)
+	claims     map[string][]string // output path -> the images of the spec that hold it (moves.go)
 	diags      hcl.Diagnostics
 	plan       *Plan
 }
@@ -122,31 +124,39 @@ func (p *planner) prefetch(assets []*spec.Asset, selected map[string]bool) {
 	p.hasher.Prefetch(rels)
 }
 
-// prior finds what was recorded for addr, following moved blocks.
+// prior finds what was recorded for addr, following moved blocks back
+// along their chain (a -> x, x -> c: c was a) to the nearest address with a
+// record, as Terraform moves an object through each block in turn.
 func (p *planner) prior(addr string) (*Prior, string) {
 	if pr := p.recorded(addr); pr != nil {
 		return pr, ""
 	}
-	for _, m := range p.sp.Moved {
-		from := movedFrom(m, addr)
-		if from == "" {
-			continue
+	seen := map[string]bool{addr: true}
+	for cur := addr; ; {
+		from := p.movedFrom(cur)
+		if from == "" || seen[from] { // spec refuses cycles; instance and block moves may still meet
+			return nil, ""
 		}
 		if pr := p.recorded(from); pr != nil {
 			return pr, from
 		}
+		seen[from], cur = true, from
 	}
-	return nil, ""
 }
 
-// movedFrom returns the address a moved block renames addr from, or "". A
-// block-level move (image.old to image.new) carries every instance key.
-func movedFrom(m spec.Moved, addr string) string {
-	switch {
-	case m.To == addr:
-		return m.From
-	case strings.HasPrefix(addr, m.To+"[") && !strings.Contains(m.From, "["):
-		return m.From + addr[len(m.To):]
+// movedFrom returns the address a moved block renames addr from, or "": a
+// block naming addr itself first, else a block-level move (image.old to
+// image.new), which carries every instance key.
+func (p *planner) movedFrom(addr string) string {
+	for _, m := range p.sp.Moved {
+		if m.To == addr {
+			return m.From
+		}
+	}
+	for _, m := range p.sp.Moved {
+		if strings.HasPrefix(addr, m.To+"[") && !strings.Contains(m.From, "[") {
+			return m.From + addr[len(m.To):]
+		}
 	}
 	return ""
 }
@@ -182,15 +192,18 @@ func (p *planner) decide(a *spec.Asset) *Change {
 	ch := &Change{Addr: a.Addr, Asset: a, Action: NoOp}
 	ch.Prior, ch.MovedFrom = p.prior(a.Addr)
 	ids, upstream := p.refIDs(a)
-	if upstream == "" {
-		in := Inputs(a, ids)
-		if ch.Prior != nil {
-			in = IgnoreChanges(a, in, ch.Prior.KeptInputs())
-			if ch.Prior.Sensitive && !a.Sensitive && slices.Contains(a.IgnoreChanges, "prompt") {
-				p.errorf(a, "Sensitive prompt in ignore_changes",
-					"%s keeps its earlier prompt (lifecycle.ignore_changes), which derived from a sensitive variable: to keep a prompt, pixform records it in the lockfile, which you commit. Remove prompt from ignore_changes to let the image follow its new prompt.", a.Addr)
-			}
+	in := Inputs(a, ids)
+	if ch.Prior != nil {
+		in = IgnoreChanges(a, in, ch.Prior.KeptInputs())
+		if ch.Prior.Sensitive && !a.Sensitive && slices.Contains(a.IgnoreChanges, "prompt") {
+			p.errorf(a, "Sensitive prompt in ignore_changes",
+				"%s keeps its earlier prompt (lifecycle.ignore_changes), which derived from a sensitive variable: to keep a prompt, pixform records it in the lockfile, which you commit. Remove prompt from ignore_changes to let the image follow its new prompt.", a.Addr)
 		}
+	}
+	if upstream != "" && known(in) {
+		upstream = "" // ignore_changes keeps the earlier identity of what is regenerated
+	}
+	if upstream == "" {
 		ch.Inputs, ch.Fingerprint = in, Fingerprint(in)
 	}
 	if ch.MovedFrom != "" {
@@ -234,6 +247,7 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s was edited by hand: kept; use -replace=%s to regenerate", a.Output, a.Addr))
 	}
 	if ch.Action.Generates() {
+		ch.Inputs, ch.Fingerprint = generated(a, ids)
 		if a.PreventRegenerate && pr != nil {
 			p.errorf(a, "Regeneration prevented",
 				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
@@ -283,23 +297,23 @@ func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum s
 	}
 }
 
-// refIDs returns the identities of an asset's references, or the address of
-// an upstream asset that will be regenerated (so the identities are not known
-// before apply).
+// refIDs returns the identities of an asset's references and the address
+// of the first upstream asset that will be regenerated, whose identity is
+// known only after apply (unknownRef stands in for it), or "".
 func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 	ids := make([]string, 0, len(a.Refs))
+	first := ""
 	for _, r := range a.Refs {
 		var sum string
 		switch r.Kind {
 		case spec.RefAsset:
-			if up := p.changes[r.Addr]; up != nil && up.Action.Generates() {
-				return nil, r.Addr
+			up := p.changes[r.Addr]
+			if up != nil && up.Action.Generates() {
+				ids = append(ids, unknownRef)
+				first = cmp.Or(first, r.Addr)
+				continue
 			}
-			s, ok, err := p.hasher.Hash(r.Value)
-			if err != nil || !ok {
-				s = p.recordedSHA(r.Addr)
-			}
-			sum = s
+			sum = p.upstreamSHA(r, up)
 		case spec.RefFile:
 			s, ok, err := p.hasher.Hash(r.Value)
 			if err != nil || !ok {
@@ -314,14 +328,7 @@ func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 		}
 		ids = append(ids, RefID(r, sum))
 	}
-	return ids, ""
-}
-
-func (p *planner) recordedSHA(addr string) string {
-	if pr := p.recorded(addr); pr != nil {
-		return pr.SHA256
-	}
-	return ""
+	return ids, first
 }
 
 func (p *planner) errorf(a *spec.Asset, summary, format string, args ...any) {

@@ -101,3 +101,42 @@ func (p *planner) parkedAside(ch *Change) bool {
 	ch.Prior = &parked
 	return true
 }
+
+// claimant returns an image of the spec other than addr whose output is
+// recorded at rel (in the state, the lockfile, or as the prior of its
+// change, moved blocks followed) or moves to rel in this plan, or "". A
+// record of addr at rel is then stale (a teammate renamed addr, and the
+// lockfile pulled gives the file to its new address): deleting rel would
+// delete that image's file. The index is built when first needed.
+func (p *planner) claimant(addr, rel string) string {
+	if p.claims == nil {
+		p.claims = map[string][]string{}
+		claim := func(rel, by string) {
+			if !slices.Contains(p.claims[rel], by) {
+				p.claims[rel] = append(p.claims[rel], by)
+			}
+		}
+		for _, a := range p.sp.Assets {
+			if s := p.st.Assets[a.Addr]; s != nil {
+				claim(s.Output, a.Addr)
+			}
+			if li, ok := p.lock[a.Addr]; ok {
+				claim(li.Output, a.Addr)
+			}
+			if ch := p.changes[a.Addr]; ch != nil {
+				if ch.Prior != nil {
+					claim(ch.Prior.Output, a.Addr)
+				}
+				if ch.Action == Move {
+					claim(a.Output, a.Addr)
+				}
+			}
+		}
+	}
+	for _, by := range p.claims[rel] {
+		if by != addr {
+			return by
+		}
+	}
+	return ""
+}

@@ -17,11 +17,16 @@ const (
 	Replace Action = "replace" // generate again: inputs changed or -replace
 	Move    Action = "move"    // only the output path changed: move the file
 	Delete  Action = "delete"  // removed from the spec: delete its output, forget it
+	Forget  Action = "forget"  // removed from the spec, its file another image's now: forget it, keep the file
 	NoOp    Action = "no-op"   // nothing to do
 )
 
 // Generates reports whether the action pays for a generation.
 func (a Action) Generates() bool { return a == Create || a == Replace }
+
+// Removes reports whether the action drops the record of an image the spec
+// no longer declares (the change has a Prior and no Asset).
+func (a Action) Removes() bool { return a == Delete || a == Forget }
 
 // Change is the plan for one asset.
 type Change struct {
@@ -30,7 +35,7 @@ type Change struct {
 	Reasons []string `json:"reasons,omitempty"`
 	// Prior is what the state (or, on a fresh clone, the lockfile) knows.
 	Prior *Prior `json:"prior,omitempty"`
-	// Asset is the spec's asset; nil on delete.
+	// Asset is the spec's asset; nil on delete and forget.
 	Asset *spec.Asset `json:"asset,omitempty"`
 	// Fingerprint of the inputs; empty when known only after apply (an
 	// upstream image is regenerated first).
@@ -82,7 +87,7 @@ type Plan struct {
 
 // Counts tallies the actions of a plan.
 type Counts struct {
-	Create, Replace, Move, Delete, NoOp, Drift int
+	Create, Replace, Move, Delete, Forget, NoOp, Drift int
 }
 
 // Counts returns how many changes of each action the plan holds.
@@ -98,6 +103,8 @@ func (p *Plan) Counts() Counts {
 			c.Move++
 		case Delete:
 			c.Delete++
+		case Forget:
+			c.Forget++
 		default:
 			c.NoOp++
 		}

@@ -121,6 +121,12 @@ func (p *planner) deletes(selected map[string]bool) {
 	for _, addr := range sorted {
 		pr := p.recorded(addr)
 		ch := &Change{Addr: addr, Action: Delete, Prior: pr, Reasons: []string{"removed from the spec"}}
+		if by := p.claimant(addr, pr.Output); by != "" {
+			ch.Action = Forget // a teammate's rename, pulled: the file is by's now
+			ch.Reasons = append(ch.Reasons, fmt.Sprintf("%s is recorded for %s now: the file is kept, only this record is dropped", pr.Output, by))
+			p.changes[addr] = ch
+			continue
+		}
 		sum, exists, err := p.hasher.Hash(pr.Output)
 		switch {
 		case err != nil:

@@ -87,6 +87,8 @@ func (p *eventPrinter) event(ev executor.Event) {
 		fmt.Fprintf(w, "%s: moved: %s\n", ev.Addr, ev.Message)
 	case executor.EventDeleted:
 		fmt.Fprintf(w, "%s: deleted %s\n", ev.Addr, ev.Message)
+	case executor.EventForgotten:
+		fmt.Fprintf(w, "%s: forgotten (%s is kept)\n", ev.Addr, ev.Message)
 	case executor.EventWarning:
 		fmt.Fprintf(w, "%s: %s %s\n", ev.Addr, pt.paint(colorChanged, "warning:"), ev.Message)
 	}

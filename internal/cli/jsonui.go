@@ -191,15 +191,25 @@ func (j *jsonUI) plan(p *planner.Plan) {
 		}
 	}
 	c := p.Counts()
-	msg := fmt.Sprintf("Plan: %d to generate, %d to regenerate, %d to move, %d to delete. Estimated cost: %s credits.",
-		c.Create, c.Replace, c.Move, c.Delete, credits(p.Cost))
+	msg := fmt.Sprintf("Plan: %d to generate, %d to regenerate, %d to move, %d to delete%s. Estimated cost: %s credits.",
+		c.Create, c.Replace, c.Move, c.Delete, forgets(c), credits(p.Cost))
 	if !p.HasChanges() {
 		msg = "No changes. Your images match the spec."
 	}
 	j.emit("info", "change_summary", msg, time.Time{}, map[string]any{
-		"changes": map[string]any{"add": c.Create, "change": c.Replace, "move": c.Move, "remove": c.Delete, "operation": "plan"},
+		"changes": changeCounts(c, "plan"),
 		"cost":    p.Cost,
 	})
+}
+
+// changeCounts are the counts of a change_summary; forget only when some
+// records are forgotten.
+func changeCounts(c planner.Counts, operation string) map[string]any {
+	m := map[string]any{"add": c.Create, "change": c.Replace, "move": c.Move, "remove": c.Delete, "operation": operation}
+	if c.Forget > 0 {
+		m["forget"] = c.Forget
+	}
+	return m
 }
 
 // value reports one object of the given type: the state, a validation.

@@ -26,6 +26,8 @@ func (j *jsonUI) event(ev executor.Event, site string) {
 		j.done.Move++
 	case executor.EventDeleted:
 		j.done.Delete++
+	case executor.EventForgotten:
+		j.done.Forget++
 	}
 	j.mu.Unlock()
 	hook := map[string]any{"resource": map[string]any{"addr": ev.Addr}, "action": string(action)}
@@ -59,6 +61,9 @@ func (j *jsonUI) event(ev executor.Event, site string) {
 	case executor.EventDeleted:
 		typ, msg = "apply_complete", ev.Addr+": deleted "+ev.Message
 		hook["action"] = "delete"
+	case executor.EventForgotten:
+		typ, msg = "apply_complete", ev.Addr+": forgotten ("+ev.Message+" is kept)"
+		hook["action"] = "forget"
 	case executor.EventFailed:
 		level, typ, msg = "error", "apply_errored", ev.Addr+": failed: "+ev.Message
 		hook["error"] = ev.Message
@@ -84,7 +89,7 @@ func (j *jsonUI) summary(s executor.Summary, sites func(string) string) {
 	j.emit("info", "change_summary",
 		fmt.Sprintf("Apply complete! Images: %d generated, %d regenerated, %d moved, %d deleted.", d.Create, d.Replace, d.Move, d.Delete),
 		time.Time{}, map[string]any{
-			"changes": map[string]any{"add": d.Create, "change": d.Replace, "move": d.Move, "remove": d.Delete, "operation": "apply"},
+			"changes": changeCounts(d, "apply"),
 			"cost":    s.Consumed,
 		})
 	failures := []map[string]any{}

@@ -69,7 +69,7 @@ func (e *env) readPlanFile(name string) (*planner.Plan, error) {
 		return nil, fmt.Errorf("%s is not a pixform plan file this pixform can read: %v; make one with 'pixform plan -out=%s'", name, err, name)
 	}
 	for i, ch := range p.Changes {
-		if ch.Addr == "" || (ch.Action != planner.Delete && ch.Action != planner.NoOp && ch.Asset == nil) || (ch.Action == planner.Delete && ch.Prior == nil) {
+		if ch.Addr == "" || (!ch.Action.Removes() && ch.Action != planner.NoOp && ch.Asset == nil) || (ch.Action.Removes() && ch.Prior == nil) {
 			return nil, fmt.Errorf("plan file %s is damaged (change %d is incomplete): make it again with 'pixform plan -out=%s'", name, i, name)
 		}
 		if bad := unsafePath(ch); bad != "" {

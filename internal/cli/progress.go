@@ -158,6 +158,8 @@ func (d *progressDisplay) event(ev executor.Event) {
 		d.println("%s: moved: %s", ev.Addr, ev.Message)
 	case executor.EventDeleted:
 		d.println("%s: deleted %s", ev.Addr, ev.Message)
+	case executor.EventForgotten:
+		d.println("%s: forgotten (%s is kept)", ev.Addr, ev.Message)
 	case executor.EventWarning:
 		d.println("%s: %s %s", ev.Addr, d.pt.paint(colorChanged, "warning:"), ev.Message)
 	}

@@ -71,8 +71,17 @@ func writePlan(w io.Writer, pt painter, p *planner.Plan) {
 	fmt.Fprintln(w)
 	writeDrift(w, pt, p)
 	c := p.Counts()
-	fmt.Fprintf(w, "%s %d to generate, %d to regenerate, %d to move, %d to delete. Estimated cost: %s credits.\n",
-		pt.paint(colorBold, "Plan:"), c.Create, c.Replace, c.Move, c.Delete, credits(p.Cost))
+	fmt.Fprintf(w, "%s %d to generate, %d to regenerate, %d to move, %d to delete%s. Estimated cost: %s credits.\n",
+		pt.paint(colorBold, "Plan:"), c.Create, c.Replace, c.Move, c.Delete, forgets(c), credits(p.Cost))
+}
+
+// forgets names the records a plan drops while keeping their files, as
+// Terraform names its forgets: only when there are some.
+func forgets(c planner.Counts) string {
+	if c.Forget == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d to forget", c.Forget)
 }
 
 // writeChange renders one change:
@@ -147,6 +156,8 @@ func symbol(a planner.Action) (sym, verb, color string) {
 		return "->", "moved", colorMoved
 	case planner.Delete:
 		return "-", "deleted", colorRemoved
+	case planner.Forget:
+		return ".", "forgotten (its file is kept)", colorRemoved
 	default:
 		return " ", "updated in state", "0"
 	}

@@ -176,7 +176,7 @@ func durationFromWire(s string) (time.Duration, error) {
 }
 
 func actionFromWire(s string) (planner.Action, bool) {
-	for _, a := range []planner.Action{planner.Create, planner.Replace, planner.Move, planner.Delete, planner.NoOp} {
+	for _, a := range []planner.Action{planner.Create, planner.Replace, planner.Move, planner.Delete, planner.Forget, planner.NoOp} {
 		if string(a) == s {
 			return a, true
 		}
