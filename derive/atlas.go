@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -66,9 +67,12 @@ func (s *Sheet) Atlas(image string) ([]byte, error) {
 			SourceSize:       atlasSize{W: f.SourceW, H: f.SourceH},
 		}
 	}
-	b, err := json.MarshalIndent(a, "", "  ") // maps marshal in key order
-	if err != nil {
+	var b bytes.Buffer
+	e := json.NewEncoder(&b) // maps encode in key order
+	e.SetIndent("", "  ")
+	e.SetEscapeHTML(false) // a frame named a<b stays a<b
+	if err := e.Encode(a); err != nil {
 		return nil, fmt.Errorf("atlas: %w", err)
 	}
-	return append(b, '\n'), nil
+	return b.Bytes(), nil
 }

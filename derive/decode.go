@@ -95,6 +95,9 @@ func toNRGBA(m image.Image) *image.NRGBA {
 	if n, ok := m.(*image.NRGBA); ok && b.Min == (image.Point{}) {
 		return n
 	}
+	if rgba, ok := m.(*image.RGBA); ok && b.Min == (image.Point{}) {
+		return unpremultiply(rgba) // opaque PNGs decode to RGBA
+	}
 	out := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	switch src := m.(type) {
 	case *image.NRGBA:
