@@ -116,7 +116,7 @@ func TestPackIsDeterministic(t *testing.T) {
 		}
 		return b.Bytes(), a
 	}
-	sprites := mixed(80)
+	sprites := append(mixed(80), grid(20, 32, 32)...) // sizes that tie, too
 	png1, atlas1 := out(sprites)
 	shuffled := append([]Sprite(nil), sprites...)
 	rand.New(rand.NewPCG(3, 4)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
