@@ -1,8 +1,9 @@
 // Package derive is pixform's image engine for derived outputs: the pixels
 // behind `derive`, `sheet` and `check` blocks. It is pure Go (no cgo, no
 // external programs) and a leaf: it imports nothing of pixform's. The
-// executor calls it once a source has landed; spec validates blocks with it
-// and the planner fingerprints them with it.
+// executor will call it once a source has landed (the lead wires it in);
+// Validate, Describe and Fingerprint need no image, so whichever package
+// checks blocks and computes fingerprints can call them too.
 //
 // Entry points:
 //
@@ -29,7 +30,11 @@
 //
 // Every function is safe for concurrent use; Apply holds one decoded image
 // (two during an operation) per call, so a pool of N workers holds at most
-// 2N. Decoders are called by format rather than through image.Decode.
+// 2N, each 4 bytes a pixel. Decoders are called by format rather than
+// through image.Decode: both WebP encoders register a "webp" decoder with
+// package image when imported, which changes what image.Decode picks for
+// WebP elsewhere in the program (nativewebp's, a wrapper of x/image/webp,
+// registered first as init order follows import paths).
 //
 // Libraries: golang.org/x/image/draw resamples; the standard library encodes
 // PNG and JPEG; github.com/HugoSmits86/nativewebp (pure Go) encodes lossless
