@@ -46,6 +46,10 @@ type Holder struct {
 	PID     int       `json:"pid"`  // of the holding pixform
 	Host    string    `json:"host"` // os.Hostname of its machine
 	Started time.Time `json:"started"`
+	// Process names the holding process's start (see processStart), so
+	// that a pid reused by another process is not taken for the holder;
+	// empty where it cannot be read, and in locks of older pixforms.
+	Process string `json:"process,omitempty"`
 }
 
 // String describes the holder for messages.
@@ -63,7 +67,8 @@ type LockedError struct {
 
 func (e *LockedError) Error() string {
 	if e.Holder == nil {
-		return fmt.Sprintf("state lock file %s is corrupt (%v); a pixform killed while taking the lock can leave it so: "+
+		return fmt.Sprintf("state lock file %s is corrupt (%v): pixform writes it whole, so it was edited by hand or damaged "+
+			"(a disk fault, or a pixform killed while taking the lock on a filesystem without hard links, where it is created, then written); "+
 			"if no pixform is running in this directory, remove it with `pixform force-unlock %s`",
 			LockFile, e.Corrupt, CorruptLockID)
 	}
@@ -74,9 +79,16 @@ func (e *LockedError) Error() string {
 
 func (e *LockedError) Unwrap() error { return ErrLocked }
 
+// Takeover is a lock of a holder gone from this host that acquire took
+// over, and why it counts as gone.
+type Takeover struct {
+	Holder *Holder
+	Why    string // "is no longer running", ...
+}
+
 // acquire takes the lock of dir. It returns the holder it wrote, and the
-// dead holder it took over, if any.
-func acquire(fs afero.Fs, dir string, opts LockOptions) (me, tookOver *Holder, err error) {
+// takeover of a gone holder's lock, if any.
+func acquire(fs afero.Fs, dir string, opts LockOptions) (me *Holder, tookOver *Takeover, err error) {
 	name := filePath(dir, LockFile)
 	now, ctx := opts.Now, opts.Context
 	if now == nil {
@@ -87,6 +99,7 @@ func acquire(fs afero.Fs, dir string, opts LockOptions) (me, tookOver *Holder, e
 	}
 	host, _ := os.Hostname() // unknown: never take a lock over
 	me = &Holder{ID: newID(), PID: os.Getpid(), Host: host, Started: now()}
+	me.Process, _ = processStart(me.PID)
 	data, err := json.MarshalIndent(me, "", "  ")
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode state lock: %w", err)
@@ -104,6 +117,10 @@ func acquire(fs afero.Fs, dir string, opts LockOptions) (me, tookOver *Holder, e
 		}
 		held, err := readHolder(fs, name)
 		var locked *LockedError
+		why := ""
+		if err == nil && host != "" && held.Host == host {
+			why = goneWhy(held, me)
+		}
 		switch {
 		case errors.Is(err, iofs.ErrNotExist):
 			continue // released meanwhile
@@ -118,11 +135,11 @@ func acquire(fs afero.Fs, dir string, opts LockOptions) (me, tookOver *Holder, e
 			continue
 		case err != nil:
 			locked = &LockedError{Corrupt: err}
-		case host != "" && held.Host == host && held.PID != me.PID && processDead(held.PID):
+		case why != "":
 			if err := removeIfHeldBy(fs, name, held.ID); err != nil {
-				return nil, nil, fmt.Errorf("take over the state lock of dead %s: %w", held, err)
+				return nil, nil, fmt.Errorf("take over the state lock of %s, which %s: %w", held, why, err)
 			}
-			tookOver = held
+			tookOver = &Takeover{Holder: held, Why: why}
 			continue
 		default:
 			locked = &LockedError{Holder: held}
@@ -135,6 +152,34 @@ func acquire(fs afero.Fs, dir string, opts LockOptions) (me, tookOver *Holder, e
 			return nil, nil, fmt.Errorf("%w (%w)", locked, err)
 		}
 	}
+}
+
+// goneWhy says why the holder of a lock taken on this host is gone, or ""
+// when it may still be running. A live pid counts as gone when it is not
+// the process that took the lock: its start differs from the one recorded
+// (a pid reused since, or this very pid after a restart), or, in a lock
+// that records no start (an older pixform's), its program is not pixform.
+// Where a process cannot be examined, a live pid is the holder.
+func goneWhy(held, me *Holder) string {
+	if held.PID == me.PID {
+		if me.Process != "" && held.Process != me.Process {
+			return "is no longer running: its pid now belongs to another process (this one)"
+		}
+		return "" // another Open of this process, or nothing to tell them apart
+	}
+	if processDead(held.PID) {
+		return "is no longer running"
+	}
+	if held.Process != "" {
+		if cur, ok := processStart(held.PID); ok && cur != held.Process {
+			return "is no longer running: its pid now belongs to another process"
+		}
+		return ""
+	}
+	if is, known := processIsPixform(held.PID); known && !is {
+		return "is no longer running: its pid now belongs to a process that is not pixform"
+	}
+	return ""
 }
 
 // readHolder reads a lock file. A file that does not name a holder gives

@@ -112,12 +112,13 @@ func TestStaleLockTakenOver(t *testing.T) {
 
 func TestLockNotTakenOver(t *testing.T) {
 	host, _ := os.Hostname()
+	parentStart, _ := processStart(os.Getppid()) // as the live pixform that took the lock recorded it
 	tests := []struct {
 		name   string
 		holder Holder
 	}{
 		{"dead pid on another host", Holder{ID: "remote", PID: deadPID(t), Host: host + "-elsewhere", Started: t0}},
-		{"live pid on this host", Holder{ID: "alive", PID: os.Getppid(), Host: host, Started: t0}},
+		{"live pid on this host", Holder{ID: "alive", PID: os.Getppid(), Host: host, Started: t0, Process: parentStart}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,7 +181,7 @@ func TestCorruptLock(t *testing.T) {
 		must(t, afero.WriteFile(fs, "/spec/"+LockFile, []byte(content), 0o644))
 		_, err := Open(fs, "/spec", LockOptions{})
 		if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "is corrupt") ||
-			!strings.Contains(err.Error(), "pixform force-unlock corrupt") {
+			!strings.Contains(err.Error(), "pixform force-unlock corrupt") || !strings.Contains(err.Error(), "edited by hand") {
 			t.Errorf("lock %q: got %v, want ErrLocked saying the lock is corrupt and how to remove it", content, err)
 		}
 		if _, err := ForceUnlock(fs, "/spec", "someid"); err == nil || !strings.Contains(err.Error(), "force-unlock corrupt") {

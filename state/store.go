@@ -44,7 +44,7 @@ type Store struct {
 	lockEnc   []byte               // the lockfile as last read or written; nil when absent
 	lockCache map[LockImage][]byte // image blocks of the lockfile, to write it again quickly
 	holder    *Holder
-	tookOver  *Holder
+	tookOver  *Takeover
 	written   int64
 	brokenErr error      // the journal may hold a torn line: record nothing until a fold succeeds
 	retryAt   int64      // after an automatic fold failed: the journal size to try again at
@@ -119,13 +119,22 @@ func (st *Store) init() error {
 // Holder is the lock this Store holds.
 func (st *Store) Holder() Holder { return *st.holder }
 
-// TookOver returns the dead holder whose lock Open took over, or nil.
+// TookOver returns the gone holder whose lock Open took over, or nil.
 func (st *Store) TookOver() *Holder {
 	if st.tookOver == nil {
 		return nil
 	}
-	h := *st.tookOver
+	h := *st.tookOver.Holder
 	return &h
+}
+
+// TakeoverReason says why the holder TookOver names counted as gone
+// ("is no longer running", ...); "" when Open took no lock over.
+func (st *Store) TakeoverReason() string {
+	if st.tookOver == nil {
+		return ""
+	}
+	return st.tookOver.Why
 }
 
 // BytesWritten is the number of bytes this Store wrote to state.json, its

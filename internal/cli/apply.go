@@ -103,7 +103,7 @@ func (e *env) openStore(timeout time.Duration) (*state.Store, bool) {
 		return nil, false
 	}
 	if h := store.TookOver(); h != nil {
-		msg := fmt.Sprintf("the state lock was held by process %d on %s (started %s), which is no longer running: it was taken over", h.PID, h.Host, h.Started.Format(time.RFC3339))
+		msg := fmt.Sprintf("the state lock was held by process %d on %s (started %s), which %s: it was taken over", h.PID, h.Host, h.Started.Format(time.RFC3339), store.TakeoverReason())
 		if e.json != nil {
 			e.json.warn("", msg)
 		} else {
