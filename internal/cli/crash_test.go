@@ -157,6 +157,9 @@ func TestInterruptStopsAndResumes(t *testing.T) {
 	if !strings.Contains(out.String(), "run 'pixform apply' again to resume") {
 		t.Errorf("interrupted apply did not say how to resume:\n%s", out.String())
 	}
+	if strings.Contains(out.String(), "Apply complete") || !strings.Contains(out.String(), "Apply interrupted: ") {
+		t.Errorf("interrupted apply did not say it was interrupted:\n%s", out.String())
+	}
 	before := len(srv.Submissions())
 	if before == 0 || before == len(prompts) {
 		t.Fatalf("got %d submissions before the interrupt took effect, want some but not all", before)

@@ -95,11 +95,12 @@ func (p *eventPrinter) event(ev executor.Event) {
 }
 
 func (p *eventPrinter) summary(s executor.Summary) {
+	interrupted := p.e.ctx != nil && p.e.ctx.Err() != nil // Ctrl-C or SIGTERM (Main)
 	if p.e.json != nil {
-		p.e.json.summary(s, func(addr string) string { return p.sites[addr] })
+		p.e.json.summary(s, interrupted, func(addr string) string { return p.sites[addr] })
 		return
 	}
-	writeSummary(p.e.stdout, p.pt, s, p.sites)
+	writeSummary(p.e.stdout, p.pt, s, interrupted, p.sites)
 	writeUnrecorded(p.e.stdout, p.pt, s.Unrecorded)
 	if budgetStopped(p.e.ctx, s, p.e.maxCredits) {
 		fmt.Fprintf(p.e.stdout, "The budget -max-credits=%s stopped this apply (%s credits consumed): images not yet submitted are left for the next apply.\n",
@@ -121,18 +122,27 @@ func budgetStopped(ctx context.Context, s executor.Summary, budget float64) bool
 	return true
 }
 
-// summaryLine is the closing line of an apply.
-func summaryLine(s executor.Summary) string {
-	return fmt.Sprintf("Apply complete: %d generated, %d failed, %d skipped, %d moved, %d deleted. Credits consumed: %s. Time: %s.",
-		s.Generated, s.Failed, s.Skipped, s.Moved, s.Deleted, credits(s.Consumed), s.Duration.Round(10*time.Millisecond))
+// summaryLine is the closing line of an apply; interrupted says that a
+// Ctrl-C (or SIGTERM) cut it short.
+func summaryLine(s executor.Summary, interrupted bool) string {
+	how := "complete"
+	if interrupted {
+		how = "interrupted"
+	}
+	return fmt.Sprintf("Apply %s: %d generated, %d failed, %d skipped, %d moved, %d deleted. Credits consumed: %s. Time: %s.",
+		how, s.Generated, s.Failed, s.Skipped, s.Moved, s.Deleted, credits(s.Consumed), s.Duration.Round(10*time.Millisecond))
 }
 
 // writeSummary closes an apply for people: the counts, why it stopped, and
 // each failure with the image, where its block is, what happened and what
 // to do. sites maps addresses to "file:line"; it may be nil.
-func writeSummary(w io.Writer, pt painter, s executor.Summary, sites map[string]string) {
-	fmt.Fprintf(w, "\n%s\n", summaryLine(s))
-	if s.Stopped {
+func writeSummary(w io.Writer, pt painter, s executor.Summary, interrupted bool, sites map[string]string) {
+	fmt.Fprintf(w, "\n%s\n", summaryLine(s, interrupted))
+	switch {
+	case interrupted:
+		fmt.Fprintln(w, "Apply interrupted before the end: run 'pixform apply' again to resume. It waits for the tasks already submitted "+
+			"(recorded, so not paid for twice), downloads what they made, and submits the images not submitted yet.")
+	case s.Stopped:
 		fmt.Fprintln(w, "Apply stopped before the end: run 'pixform apply' again to resume; recorded tasks are not paid for twice.")
 	}
 	if len(s.Failures) == 0 {

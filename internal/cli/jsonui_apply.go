@@ -82,12 +82,16 @@ func (j *jsonUI) event(ev executor.Event, site string) {
 }
 
 // summary closes an apply: what was done by action, then the totals.
-func (j *jsonUI) summary(s executor.Summary, sites func(string) string) {
+func (j *jsonUI) summary(s executor.Summary, interrupted bool, sites func(string) string) {
 	j.mu.Lock()
 	d := j.done
 	j.mu.Unlock()
+	how := "complete"
+	if interrupted {
+		how = "interrupted"
+	}
 	j.emit("info", "change_summary",
-		fmt.Sprintf("Apply complete! Images: %d generated, %d regenerated, %d moved, %d deleted.", d.Create, d.Replace, d.Move, d.Delete),
+		fmt.Sprintf("Apply %s! Images: %d generated, %d regenerated, %d moved, %d deleted.", how, d.Create, d.Replace, d.Move, d.Delete),
 		time.Time{}, map[string]any{
 			"changes": changeCounts(d, "apply"),
 			"cost":    s.Consumed,
@@ -109,15 +113,16 @@ func (j *jsonUI) summary(s executor.Summary, sites func(string) string) {
 		})
 	}
 	level := "info"
-	if s.Failed > 0 || s.Stopped {
+	if s.Failed > 0 || s.Stopped || interrupted {
 		level = "error"
 	}
 	sj := map[string]any{
 		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted,
-		"credits": s.Consumed, "duration_seconds": s.Duration.Seconds(), "stopped": s.Stopped, "failures": failures,
+		"credits": s.Consumed, "duration_seconds": s.Duration.Seconds(), "stopped": s.Stopped || interrupted,
+		"interrupted": interrupted, "failures": failures,
 	}
 	if len(unrecorded) > 0 {
 		sj["unrecorded_tasks"] = unrecorded
 	}
-	j.emit(level, "summary", summaryLine(s), time.Time{}, map[string]any{"summary": sj})
+	j.emit(level, "summary", summaryLine(s, interrupted), time.Time{}, map[string]any{"summary": sj})
 }

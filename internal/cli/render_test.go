@@ -284,7 +284,7 @@ func TestJSONApplySummary(t *testing.T) {
 	j := newJSONUI(&buf, "/spec")
 	j.now = func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) }
 	j.summary(executor.Summary{Generated: 1, Failed: 1, Consumed: 0.5, Duration: 2 * time.Second,
-		Failures: []executor.Failure{{Addr: "image.x", Err: errString("task ta1 failed: nsfw")}}},
+		Failures: []executor.Failure{{Addr: "image.x", Err: errString("task ta1 failed: nsfw")}}}, false,
 		func(string) string { return "site.pix.hcl:3" })
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	var last map[string]any
@@ -293,7 +293,7 @@ func TestJSONApplySummary(t *testing.T) {
 	}
 	got := last["summary"].(map[string]any)
 	want := map[string]any{"generated": 1.0, "failed": 1.0, "skipped": 0.0, "moved": 0.0, "deleted": 0.0, "credits": 0.5,
-		"duration_seconds": 2.0, "stopped": false,
+		"duration_seconds": 2.0, "stopped": false, "interrupted": false,
 		"failures": []any{map[string]any{"addr": "image.x", "error": "task ta1 failed: nsfw", "site": "site.pix.hcl:3"}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)

@@ -36,7 +36,7 @@ func TestUnrecordedTasksReported(t *testing.T) {
 
 	buf.Reset()
 	j := newJSONUI(&buf, "/spec")
-	j.summary(sum, func(string) string { return "" })
+	j.summary(sum, false, func(string) string { return "" })
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	var last map[string]any
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil {
