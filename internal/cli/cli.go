@@ -64,6 +64,7 @@ func commands() []command {
 		{"import", "Adopt an existing image file as an image's output", runImport},
 		{"force-unlock", "Release a state lock whose holder cannot be checked", runForceUnlock},
 		{"gallery", "Write an HTML contact sheet of every image", runGallery},
+		{"version", "Print the pixform version and the Go version that built it", runVersion},
 	}
 }
 
@@ -73,6 +74,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	global.SetOutput(stderr)
 	chdir := global.String("chdir", ".", "run in `DIR` instead of the current directory")
 	noColor := global.Bool("no-color", false, "print no color codes")
+	version := global.Bool("version", false, "print the version, as the version command does")
 	global.Usage = func() { usage(stderr) }
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -81,6 +83,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitError
 	}
 	rest := global.Args()
+	if *version {
+		rest = append([]string{"version"}, rest...)
+	}
 	if len(rest) == 0 {
 		usage(stderr)
 		return ExitError
