@@ -8,7 +8,7 @@ import (
 
 	"github.com/pixform/pixform/executor"
 	"github.com/pixform/pixform/planner"
-	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/provider"
 	"github.com/pixform/pixform/state"
 )
 
@@ -85,13 +85,20 @@ func runApply(e *env, args []string) int {
 	if !p.HasChanges() {
 		return ExitOK
 	}
+	// Everything that needs no network is checked before asking: the key,
+	// the base URL, the callback listener.
+	providers, err := e.providers(sp, p)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
 	if !*autoApprove && !e.confirm() {
+		closeProviders(providers)
 		fmt.Fprintln(e.stdout, "\nApply cancelled: nothing was generated.")
 		return ExitError
 	}
 	run := store
 	store = nil
-	return e.execute(run, sp, p, *parallelism, pf.maxCredits)
+	return e.execute(run, providers, p, *parallelism, pf.maxCredits)
 }
 
 // openStore takes the state lock, saying so when it took over the lock of
@@ -119,14 +126,10 @@ func (e *env) closeStore(store *state.Store) {
 	}
 }
 
-// execute runs a plan with the store it was made under, closes the store
-// (which writes the lockfile), prints the summary and returns the exit code.
-func (e *env) execute(store *state.Store, sp *spec.Spec, p *planner.Plan, parallelism int, maxCredits float64) int {
-	providers, err := e.providers(sp, p)
-	if err != nil {
-		e.closeStore(store)
-		return e.errorf("%v", err)
-	}
+// execute runs a plan with the store it was made under and the providers
+// built for it (see providers), closes both (closing the store writes the
+// lockfile), prints the summary and returns the exit code.
+func (e *env) execute(store *state.Store, providers map[string]provider.Provider, p *planner.Plan, parallelism int, maxCredits float64) int {
 	defer closeProviders(providers)
 	var printer applyReporter = newEventPrinter(e).forPlan(p)
 	if live, ok := e.liveProgress(p, parallelism); ok { // a terminal, not -json (progress.go)

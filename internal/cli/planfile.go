@@ -181,7 +181,12 @@ func (e *env) applyPlanFile(name string, o savedApply) int {
 		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
-	return e.execute(store, &spec.Spec{Providers: p.Providers}, p, o.parallelism, o.flags.maxCredits)
+	providers, err := e.providers(&spec.Spec{Providers: p.Providers}, p)
+	if err != nil {
+		e.closeStore(store)
+		return e.errorf("%v", err)
+	}
+	return e.execute(store, providers, p, o.parallelism, o.flags.maxCredits)
 }
 
 func sortedKeys(m map[string]string) []string {
