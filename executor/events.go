@@ -17,7 +17,7 @@ const (
 	EventSkipped   EventKind = "skipped"   // not attempted: an upstream failed, or apply stopped
 	EventMoved     EventKind = "moved"     // the output moved to a new path
 	EventDeleted   EventKind = "deleted"   // the output was deleted and forgotten
-	EventForgotten EventKind = "forgotten" // a stale record was dropped; its file (Message) is kept
+	EventForgotten EventKind = "forgotten" // a record was dropped, its file not deleted; Message says why ("a.png is kept", "a.png was already gone")
 	EventWarning   EventKind = "warning"   // something the user must know; Message says what
 )
 
@@ -42,6 +42,7 @@ type Failure struct {
 // Summary closes an apply.
 type Summary struct {
 	Generated, Failed, Skipped, Moved, Deleted int
+	Forgotten                                  int // records dropped, outputs already gone or kept
 	Consumed                                   float64
 	Duration                                   time.Duration
 	Failures                                   []Failure

@@ -40,10 +40,9 @@ func (e *executor) fileChanges(sum *Summary) error {
 				return err
 			}
 		case planner.Forget:
-			if err := e.opts.Store.Forget(ch.Addr); err != nil {
+			if err := e.forget(ch, sum); err != nil {
 				return err
 			}
-			e.emit(Event{Kind: EventForgotten, Addr: ch.Addr, Message: ch.Prior.Output})
 		case planner.Move:
 			moves = append(moves, ch)
 		}
@@ -51,18 +50,24 @@ func (e *executor) fileChanges(sum *Summary) error {
 	return e.moveAll(moves, sum)
 }
 
+// delete deletes the output of an image removed from the spec, when it
+// is still the file generated, and forgets the image. One gone since the
+// plan, or edited since it was generated, is only forgotten, and reported
+// as such.
 func (e *executor) delete(ch *planner.Change, sum *Summary) error {
 	full := e.path(ch.Prior.Output)
 	if err := e.inside(full); err != nil {
 		return fmt.Errorf("delete %s: %w", ch.Addr, err)
 	}
+	forgot := ""
 	got, err := planner.HashFile(e.opts.Fs, full)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		forgot = ch.Prior.Output + " was already gone"
 	case err != nil:
 		return fmt.Errorf("delete %s: %w", ch.Addr, err)
 	case got != ch.Prior.SHA256:
-		e.emit(Event{Kind: EventWarning, Addr: ch.Addr, Message: fmt.Sprintf("%s was edited since it was generated: kept on disk, only forgotten", ch.Prior.Output)})
+		forgot = ch.Prior.Output + " is kept: it was edited since it was generated"
 	default:
 		if err := e.opts.Fs.Remove(full); err != nil {
 			return fmt.Errorf("delete %s: %w", ch.Prior.Output, err)
@@ -71,8 +76,28 @@ func (e *executor) delete(ch *planner.Change, sum *Summary) error {
 	if err := e.opts.Store.Forget(ch.Addr); err != nil {
 		return err
 	}
+	if forgot != "" {
+		sum.Forgotten++
+		e.emit(Event{Kind: EventForgotten, Addr: ch.Addr, Message: forgot})
+		return nil
+	}
 	sum.Deleted++
 	e.emit(Event{Kind: EventDeleted, Addr: ch.Addr, Message: ch.Prior.Output})
+	return nil
+}
+
+// forget drops the record of an image removed from the spec and leaves
+// its output alone (another image's now, edited by hand, or gone).
+func (e *executor) forget(ch *planner.Change, sum *Summary) error {
+	if err := e.opts.Store.Forget(ch.Addr); err != nil {
+		return err
+	}
+	what := ch.Prior.Output + " is kept"
+	if _, err := e.opts.Fs.Stat(e.path(ch.Prior.Output)); errors.Is(err, fs.ErrNotExist) {
+		what = ch.Prior.Output + " was already gone"
+	}
+	sum.Forgotten++
+	e.emit(Event{Kind: EventForgotten, Addr: ch.Addr, Message: what})
 	return nil
 }
 

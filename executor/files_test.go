@@ -40,13 +40,13 @@ func TestMovesAndDeletes(t *testing.T) {
 	for _, ch := range p.Changes {
 		got[ch.Addr] = ch.Action
 	}
-	want := map[string]planner.Action{keep.Addr: planner.Move, gone.Addr: planner.Delete, edited.Addr: planner.Delete}
+	want := map[string]planner.Action{keep.Addr: planner.Move, gone.Addr: planner.Delete, edited.Addr: planner.Forget}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("plan (-want +got):\n%s", diff)
 	}
 	sum, rec := w.apply(context.Background(), p, prov, executor.Options{})
-	if diff := cmp.Diff(tally{Moved: 1, Deleted: 2}, tallyOf(sum)); diff != "" {
-		t.Fatalf("summary (-want +got):\n%s\nfailures: %v", diff, failures(sum))
+	if diff := cmp.Diff(tally{Moved: 1, Deleted: 1}, tallyOf(sum)); diff != "" || sum.Forgotten != 1 {
+		t.Fatalf("summary (-want +got):\n%s\nforgotten %d, want 1; failures: %v", diff, sum.Forgotten, failures(sum))
 	}
 	if w.exists(keep.Output) || !bytes.Equal(w.read(moved.Output), keepData) {
 		t.Errorf("move: %s still exists or %s does not hold the image", keep.Output, moved.Output)
@@ -57,9 +57,12 @@ func TestMovesAndDeletes(t *testing.T) {
 	if !w.exists(edited.Output) || !bytes.Equal(w.read(edited.Output), handEdit) {
 		t.Errorf("delete: hand-edited %s was not kept", edited.Output)
 	}
-	warn := rec.of(executor.EventWarning, "")
-	if len(warn) != 1 || warn[0].Addr != edited.Addr || !strings.Contains(warn[0].Message, "edited") {
-		t.Errorf("warnings: got %+v, want one that %s was edited and kept", warn, edited.Output)
+	forgot := rec.of(executor.EventForgotten, "")
+	if len(forgot) != 1 || forgot[0].Addr != edited.Addr || forgot[0].Message != edited.Output+" is kept" {
+		t.Errorf("forgotten: got %+v, want one saying %s is kept", forgot, edited.Output)
+	}
+	if del := rec.of(executor.EventDeleted, ""); len(del) != 1 || del[0].Addr != gone.Addr {
+		t.Errorf("deleted: got %+v, want %s only", del, gone.Addr)
 	}
 	for _, a := range []*spec.Asset{keep, gone, edited} {
 		if rec.index(executor.EventStart, a.Addr) >= 0 {

@@ -17,7 +17,7 @@ const (
 	Replace Action = "replace" // generate again: inputs changed or -replace
 	Move    Action = "move"    // only the output path changed: move the file
 	Delete  Action = "delete"  // removed from the spec: delete its output, forget it
-	Forget  Action = "forget"  // removed from the spec, its file another image's now: forget it, keep the file
+	Forget  Action = "forget"  // removed from the spec, its file not deleted (another image's now, edited by hand, or gone): forget it only
 	NoOp    Action = "no-op"   // nothing to do
 )
 

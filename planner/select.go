@@ -128,13 +128,15 @@ func (p *planner) deletes(selected map[string]bool) {
 			continue
 		}
 		sum, exists, err := p.hasher.Hash(pr.Output)
-		switch {
+		switch { // a delete that would delete no file only forgets
 		case err != nil:
-			ch.Reasons = append(ch.Reasons, fmt.Sprintf("its output cannot be read (%v): the file is kept", err))
+			ch.Action = Forget
+			ch.Reasons = append(ch.Reasons, fmt.Sprintf("its output cannot be read (%v): the file is kept, only the record is dropped", err))
 		case !exists:
-			ch.Reasons = append(ch.Reasons, fmt.Sprintf("its output %s is already gone", pr.Output))
+			ch.Action = Forget
+			ch.Reasons = append(ch.Reasons, fmt.Sprintf("its output %s is already gone: only the record is dropped", pr.Output))
 		case sum != pr.SHA256:
-			ch.Drift = true
+			ch.Action, ch.Drift = Forget, true
 			ch.Reasons = append(ch.Reasons, fmt.Sprintf("its output %s was edited by hand: the file is kept, only the record is dropped", pr.Output))
 		}
 		p.changes[addr] = ch

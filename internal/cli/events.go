@@ -88,7 +88,7 @@ func (p *eventPrinter) event(ev executor.Event) {
 	case executor.EventDeleted:
 		fmt.Fprintf(w, "%s: deleted %s\n", ev.Addr, ev.Message)
 	case executor.EventForgotten:
-		fmt.Fprintf(w, "%s: forgotten (%s is kept)\n", ev.Addr, ev.Message)
+		fmt.Fprintf(w, "%s: forgotten (%s)\n", ev.Addr, ev.Message)
 	case executor.EventWarning:
 		fmt.Fprintf(w, "%s: %s %s\n", ev.Addr, pt.paint(colorChanged, "warning:"), ev.Message)
 	}
@@ -129,8 +129,18 @@ func summaryLine(s executor.Summary, interrupted bool) string {
 	if interrupted {
 		how = "interrupted"
 	}
-	return fmt.Sprintf("Apply %s: %d generated, %d failed, %d skipped, %d moved, %d deleted. Credits consumed: %s. Time: %s.",
-		how, s.Generated, s.Failed, s.Skipped, s.Moved, s.Deleted, credits(s.Consumed), s.Duration.Round(10*time.Millisecond))
+	forgot := forgotten(s.Forgotten)
+	return fmt.Sprintf("Apply %s: %d generated, %d failed, %d skipped, %d moved, %d deleted%s. Credits consumed: %s. Time: %s.",
+		how, s.Generated, s.Failed, s.Skipped, s.Moved, s.Deleted, forgot, credits(s.Consumed), s.Duration.Round(10*time.Millisecond))
+}
+
+// forgotten is ", N forgotten" for an apply's closing line, named only
+// when there are some (as plan's "to forget").
+func forgotten(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d forgotten", n)
 }
 
 // writeSummary closes an apply for people: the counts, why it stopped, and

@@ -62,7 +62,7 @@ func (j *jsonUI) event(ev executor.Event, site string) {
 		typ, msg = "apply_complete", ev.Addr+": deleted "+ev.Message
 		hook["action"] = "delete"
 	case executor.EventForgotten:
-		typ, msg = "apply_complete", ev.Addr+": forgotten ("+ev.Message+" is kept)"
+		typ, msg = "apply_complete", ev.Addr+": forgotten ("+ev.Message+")"
 		hook["action"] = "forget"
 	case executor.EventFailed:
 		level, typ, msg = "error", "apply_errored", ev.Addr+": failed: "+ev.Message
@@ -91,7 +91,7 @@ func (j *jsonUI) summary(s executor.Summary, interrupted bool, sites func(string
 		how = "interrupted"
 	}
 	j.emit("info", "change_summary",
-		fmt.Sprintf("Apply %s! Images: %d generated, %d regenerated, %d moved, %d deleted.", how, d.Create, d.Replace, d.Move, d.Delete),
+		fmt.Sprintf("Apply %s! Images: %d generated, %d regenerated, %d moved, %d deleted%s.", how, d.Create, d.Replace, d.Move, d.Delete, forgotten(d.Forget)),
 		time.Time{}, map[string]any{
 			"changes": changeCounts(d, "apply"),
 			"cost":    s.Consumed,
@@ -117,7 +117,7 @@ func (j *jsonUI) summary(s executor.Summary, interrupted bool, sites func(string
 		level = "error"
 	}
 	sj := map[string]any{
-		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted,
+		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted, "forgotten": s.Forgotten,
 		"credits": s.Consumed, "duration_seconds": s.Duration.Seconds(), "stopped": s.Stopped || interrupted,
 		"interrupted": interrupted, "failures": failures,
 	}

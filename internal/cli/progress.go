@@ -159,7 +159,7 @@ func (d *progressDisplay) event(ev executor.Event) {
 	case executor.EventDeleted:
 		d.println("%s: deleted %s", ev.Addr, ev.Message)
 	case executor.EventForgotten:
-		d.println("%s: forgotten (%s is kept)", ev.Addr, ev.Message)
+		d.println("%s: forgotten (%s)", ev.Addr, ev.Message)
 	case executor.EventWarning:
 		d.println("%s: %s %s", ev.Addr, d.pt.paint(colorChanged, "warning:"), ev.Message)
 	}

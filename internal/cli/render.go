@@ -157,7 +157,7 @@ func symbol(a planner.Action) (sym, verb, color string) {
 	case planner.Delete:
 		return "-", "deleted", colorRemoved
 	case planner.Forget:
-		return ".", "forgotten (its file is kept)", colorRemoved
+		return ".", "forgotten (its file is not deleted)", colorRemoved
 	default:
 		return " ", "updated in state", "0"
 	}

@@ -293,7 +293,7 @@ func TestJSONApplySummary(t *testing.T) {
 	}
 	got := last["summary"].(map[string]any)
 	want := map[string]any{"generated": 1.0, "failed": 1.0, "skipped": 0.0, "moved": 0.0, "deleted": 0.0, "credits": 0.5,
-		"duration_seconds": 2.0, "stopped": false, "interrupted": false,
+		"duration_seconds": 2.0, "stopped": false, "interrupted": false, "forgotten": 0.0,
 		"failures": []any{map[string]any{"addr": "image.x", "error": "task ta1 failed: nsfw", "site": "site.pix.hcl:3"}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
