@@ -22,11 +22,28 @@ const maxDiffCells = 1 << 20
 // one change, not two.
 func wordDiff(before, after string) []diffOp {
 	a, b := tokens(before), tokens(after)
+	// The ends both share need no table: a long prompt edited in one place
+	// still gets a word diff.
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
 	var ops []diffOp
-	if len(a)*len(b) > maxDiffCells {
-		ops = []diffOp{{'-', before}, {'+', after}}
+	for _, t := range a[:pre] {
+		ops = append(ops, diffOp{'=', t})
+	}
+	am, bm := a[pre:len(a)-suf], b[pre:len(b)-suf]
+	if len(am)*len(bm) > maxDiffCells {
+		ops = append(ops, diffOp{'-', strings.Join(am, "")}, diffOp{'+', strings.Join(bm, "")})
 	} else {
-		ops = lcsOps(a, b)
+		ops = append(ops, lcsOps(am, bm)...)
+	}
+	for _, t := range a[len(a)-suf:] {
+		ops = append(ops, diffOp{'=', t})
 	}
 	return mergeOps(ops)
 }

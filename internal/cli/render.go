@@ -122,12 +122,12 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 	switch {
 	case a.Sensitive: // no text, and no word diff that would show it
 		fmt.Fprintf(w, "      prompt: %s\n", redacted)
-	case ch.Action == planner.Replace && before != "" && before != a.Prompt:
-		fmt.Fprintf(w, "      %s\n", pt.paint(colorRemoved, "- prompt: "+strconv.Quote(before)))
-		fmt.Fprintf(w, "      %s\n", pt.paint(colorAdded, "+ prompt: "+strconv.Quote(a.Prompt)))
-		fmt.Fprintf(w, "        words: %s\n", oneLine(renderWordDiff(pt, wordDiff(before, a.Prompt))))
+	case ch.Action == planner.Replace && before != "" && before != a.Prompt: // long prompts cut (longprompt.go)
+		fmt.Fprintf(w, "      %s\n", pt.paint(colorRemoved, "- prompt: "+quotedShort(before)))
+		fmt.Fprintf(w, "      %s\n", pt.paint(colorAdded, "+ prompt: "+quotedShort(a.Prompt)))
+		fmt.Fprintf(w, "        words: %s\n", oneLine(renderWordDiff(pt, shortDiff(wordDiff(before, a.Prompt)))))
 	default:
-		fmt.Fprintf(w, "      prompt: %s\n", strconv.Quote(a.Prompt))
+		fmt.Fprintf(w, "      prompt: %s\n", quotedShort(a.Prompt))
 	}
 	if a.Provider == "offline" {
 		fmt.Fprintf(w, "      model:  offline placeholder, no credits\n")

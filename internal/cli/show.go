@@ -47,7 +47,7 @@ func runShow(e *env, args []string) int {
 		a := st.Assets[addr]
 		fmt.Fprintf(e.stdout, "# %s\n", addr)
 		fmt.Fprintf(e.stdout, "  output       = %q\n  sha256       = %q\n  model        = %q\n  prompt       = %s\n",
-			a.Output, a.SHA256, a.Model, quotedPrompt(a.Prompt, sensitive[addr]))
+			a.Output, a.SHA256, a.Model, shortPrompt(a.Prompt, sensitive[addr]))
 		if a.TaskID != "" {
 			fmt.Fprintf(e.stdout, "  task_id      = %q\n  consumed     = %.2f\n", a.TaskID, a.Consumed)
 		}
