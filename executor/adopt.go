@@ -27,7 +27,9 @@ func Settle(store *state.Store, p *planner.Plan) error {
 			ch.Asset == nil || ch.Fingerprint != pr.Fingerprint {
 			continue
 		}
-		if err := store.RecordDone(planner.Record(ch.Asset, ch.Inputs, pr.Fingerprint, pr.SHA256)); err != nil {
+		rec := planner.Record(ch.Asset, ch.Inputs, pr.Fingerprint, pr.SHA256)
+		rec.Model = pr.Model // as the lockfile says: a lockfile of an older pixform is not rewritten
+		if err := store.RecordDone(rec); err != nil {
 			return err
 		}
 	}

@@ -66,7 +66,7 @@ func TestApplyLands(t *testing.T) {
 				if fp == "" {
 					t.Fatalf("%s: the plan has no fingerprint", a.Addr)
 				}
-				want = append(want, state.LockImage{Addr: a.Addr, Output: a.Output, SHA256: sha(data), Fingerprint: fp, Model: a.Model})
+				want = append(want, state.LockImage{Addr: a.Addr, Output: a.Output, SHA256: sha(data), Fingerprint: fp, Model: planner.RecordedModel(a)})
 				if rec.index(executor.EventDone, a.Addr) < 0 {
 					t.Errorf("%s: no done event", a.Addr)
 				}

@@ -75,7 +75,7 @@ func TestMovesAndDeletes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantLock := []state.LockImage{{Addr: keep.Addr, Output: moved.Output, SHA256: sha(keepData), Fingerprint: p.Change(keep.Addr).Fingerprint, Model: keep.Model}}
+	wantLock := []state.LockImage{{Addr: keep.Addr, Output: moved.Output, SHA256: sha(keepData), Fingerprint: p.Change(keep.Addr).Fingerprint, Model: planner.RecordedModel(keep)}}
 	if diff := cmp.Diff(wantLock, lock.Images); diff != "" {
 		t.Errorf("lockfile (-want +got):\n%s", diff)
 	}

@@ -16,7 +16,21 @@ func Record(a *spec.Asset, inputs map[string]string, fp, sha string) state.Asset
 	}
 	return state.Asset{
 		Addr: a.Addr, Output: a.Output, SHA256: sha, Fingerprint: fp,
-		Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: inputs, Refs: refs,
+		Provider: a.Provider, Model: RecordedModel(a), Prompt: a.Prompt, Inputs: inputs, Refs: refs,
 		Ignored: IgnoredKeys(a, inputs), Sensitive: a.Sensitive,
 	}
+}
+
+// OfflineModel is the model that records of the offline provider's images
+// name: it draws placeholders whatever model the image block names.
+const OfflineModel = "offline"
+
+// RecordedModel is the model an image's record (state, lockfile) names:
+// the one that made it. The fingerprint keeps the block's model (see
+// Inputs), so images recorded under it before still match.
+func RecordedModel(a *spec.Asset) string {
+	if a.Provider == "offline" {
+		return OfflineModel
+	}
+	return a.Model
 }

@@ -137,7 +137,7 @@ func resourceJSON(ch *planner.Change) map[string]any {
 	switch {
 	case ch.Asset != nil:
 		a := ch.Asset
-		r["resource_name"], r["output"], r["provider"], r["model"] = a.Name, a.Output, a.Provider, a.Model
+		r["resource_name"], r["output"], r["provider"], r["model"] = a.Name, a.Output, a.Provider, planner.RecordedModel(a)
 		if a.Key != "" {
 			r["resource_key"] = a.Key
 		}
