@@ -244,7 +244,7 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s is missing", a.Output))
 	case sum != pr.SHA256:
 		ch.Drift = true
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s was edited by hand: kept; use -replace=%s to regenerate", a.Output, a.Addr))
+		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s was edited by hand: kept; use -replace=%s to regenerate, or 'pixform accept %s' to keep the edit as the image", a.Output, a.Addr, a.Addr))
 	}
 	if ch.Action.Generates() {
 		ch.Inputs, ch.Fingerprint = generated(a, ids)

@@ -62,6 +62,7 @@ func commands() []command {
 		{"graph", "Print the image dependency graph as DOT", runGraph},
 		{"state", "Inspect and edit the state: list, show, rm", runState},
 		{"import", "Adopt an existing image file as an image's output", runImport},
+		{"accept", "Accept an image's output as it is on disk (edited by hand)", runAccept},
 		{"force-unlock", "Release a state lock whose holder cannot be checked", runForceUnlock},
 		{"gallery", "Write an HTML contact sheet of every image", runGallery},
 		{"version", "Print the pixform version and the Go version that built it", runVersion},
