@@ -17,8 +17,8 @@ import (
 var ErrLocked = errors.New("state is locked")
 
 // CorruptLockID is the ID that ForceUnlock takes to remove a lock file that
-// cannot be read, such as the empty one a pixform killed while taking the
-// lock may leave: `pixform force-unlock corrupt`.
+// does not name its holder (edited by hand, damaged, or left empty by a
+// kill on a filesystem without hard links): `pixform force-unlock corrupt`.
 const CorruptLockID = "corrupt"
 
 // Polling while waiting for the lock.
@@ -30,8 +30,9 @@ const (
 // LockOptions says how Open takes the directory lock.
 type LockOptions struct {
 	// Timeout is how long to wait for a live holder to release the lock;
-	// 0 means fail at once. A dead holder on this host is taken over at
-	// once whatever the timeout.
+	// 0 means fail at once. A holder gone from this host (dead, or its
+	// pid now another process's) is taken over at once whatever the
+	// timeout.
 	Timeout time.Duration
 	// Now stamps Holder.Started; nil means time.Now. Waiting uses the real
 	// clock.

@@ -15,8 +15,9 @@ import (
 func runForceUnlock(e *env, args []string) int {
 	fs := newFlags(e, "force-unlock", "force-unlock [-force] ID\n\n"+
 		"Releases the state lock with this ID, held by a pixform that cannot be checked\n"+
-		"(one on another host). A dead holder on this host needs no force-unlock: the\n"+
-		"next apply takes its lock over. ID is in the error that names the holder; use\n"+
+		"(one on another host). A holder gone from this host (dead, or its pid now\n"+
+		"another process's) needs no force-unlock: the next apply takes its lock over.\n"+
+		"ID is in the error that names the holder; use\n"+
 		"'corrupt' to remove a lock file that names no holder.")
 	force := fs.Bool("force", false, "release without asking")
 	if code, ok := parse(fs, args); !ok {
