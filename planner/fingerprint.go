@@ -133,7 +133,7 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 // changedInputs explains how two input sets differ, one reason each.
-func changedInputs(prior, now map[string]string) []string {
+func changedInputs(prior, now map[string]string) []Reason {
 	var keys []string
 	for k := range unionKeys(prior, now) {
 		if prior[k] != now[k] {
@@ -141,32 +141,11 @@ func changedInputs(prior, now map[string]string) []string {
 		}
 	}
 	sort.Strings(keys)
-	var reasons []string
-	for _, k := range keys {
-		before, had := prior[k]
-		after, has := now[k]
-		switch {
-		case k == "prompt":
-			reasons = append(reasons, "prompt changed")
-		case !had:
-			reasons = append(reasons, fmt.Sprintf("%s added: %s", k, short(after)))
-		case !has:
-			reasons = append(reasons, fmt.Sprintf("%s removed (was %s)", k, short(before)))
-		default:
-			reasons = append(reasons, fmt.Sprintf("%s changed: %s -> %s", k, short(before), short(after)))
-		}
+	reasons := make([]Reason, len(keys))
+	for i, k := range keys {
+		reasons[i] = Reason{Code: ReasonInputChanged, Input: k, From: prior[k], To: now[k]}
 	}
 	return reasons
-}
-
-func short(s string) string {
-	if strings.HasPrefix(s, "file:sha256:") || strings.HasPrefix(s, "asset:sha256:") {
-		i := strings.Index(s, "sha256:") + len("sha256:")
-		if len(s) > i+12 {
-			return s[:i+12] + "…"
-		}
-	}
-	return fmt.Sprintf("%q", s)
 }
 
 func unionKeys(a, b map[string]string) map[string]bool {

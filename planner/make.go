@@ -207,7 +207,7 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		ch.Inputs, ch.Fingerprint = in, Fingerprint(in)
 	}
 	if ch.MovedFrom != "" {
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("moved from %s", ch.MovedFrom))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonMoved, From: ch.MovedFrom})
 	}
 	sum, exists, err := p.hasher.Hash(a.Output)
 	if err != nil {
@@ -217,20 +217,20 @@ func (p *planner) decide(a *spec.Asset) *Change {
 	switch {
 	case pr == nil:
 		ch.Action = Create
-		ch.Reasons = append(ch.Reasons, "not in state or lockfile")
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonNew})
 		if exists {
-			ch.Reasons = append(ch.Reasons, fmt.Sprintf("a file is already at %s: it will be replaced; to keep it instead, run 'pixform import %s %s'", a.Output, a.Addr, a.Output))
+			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonFileInTheWay, Path: a.Output})
 		}
 	case contains(p.opts.Replace, a.Addr):
 		ch.Action = Replace
-		ch.Reasons = append(ch.Reasons, "replacement requested with -replace")
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonReplaceRequested})
 	case upstream != "":
 		ch.Action = Replace
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("%s it references will be regenerated: fingerprint known after apply", upstream))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonUpstreamRegenerated, Addr: upstream})
 	case ch.Fingerprint != pr.Fingerprint:
 		ch.Action = Replace
 		if pr.Inputs == nil {
-			ch.Reasons = append(ch.Reasons, "inputs differ from the fingerprint in the lockfile")
+			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonLockfileMismatch})
 		} else {
 			ch.Reasons = append(ch.Reasons, changedInputs(pr.Inputs, ch.Inputs)...)
 		}
@@ -238,23 +238,23 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		p.decideMove(ch, a, exists, sum)
 	case !exists && p.parkedAside(ch):
 		ch.Action = Move // back from where a swap that stopped half-way parked it
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s was parked at %s by an apply that stopped", a.Output, ch.Prior.Output))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonParked, Path: a.Output, From: ch.Prior.Output})
 	case !exists:
 		ch.Action = Create
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s is missing", a.Output))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOutputMissing, Path: a.Output})
 	case sum != pr.SHA256:
 		ch.Drift = true
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output file %s was edited by hand: kept; use -replace=%s to regenerate, or 'pixform accept %s' to keep the edit as the image", a.Output, a.Addr, a.Addr))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOutputEdited, Path: a.Output})
 	}
 	if ch.Action.Generates() {
 		ch.Inputs, ch.Fingerprint = generated(a, ids)
 		if a.PreventRegenerate && pr != nil {
 			p.errorf(a, "Regeneration prevented",
 				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
-				a.Addr, joinReasons(ch.Reasons))
+				a.Addr, describeReasons(ch.Reasons))
 		}
 		if pend := p.st.Pending[a.Addr]; pend != nil && pend.TaskID != "" && pend.Fingerprint == ch.Fingerprint {
-			ch.Reasons = append(ch.Reasons, fmt.Sprintf("task %s of an earlier apply is resumed: already paid for", pend.TaskID))
+			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonTaskResumed, TaskID: pend.TaskID})
 		} else {
 			ch.Cost = p.estimate(a)
 		}
@@ -276,24 +276,24 @@ func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum s
 	switch {
 	case oldExists && oldSum == pr.SHA256 && !newExists:
 		ch.Action = Move
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s", pr.Output, a.Output))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOutputPathChanged, From: pr.Output, To: a.Output})
 	case newExists && newSum == pr.SHA256 && (!oldExists || oldSum != pr.SHA256 || p.owner(a.Output, a.Addr) == ""):
 		// The file was moved already (only the records follow), unless
 		// the old one is still in place and the file there is another
 		// image's that happens to be the same.
 		ch.Action = Move
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (file already there)", pr.Output, a.Output))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOutputPathChanged, From: pr.Output, To: a.Output, Detail: "already_there"})
 	case newExists && oldExists && oldSum == pr.SHA256 && p.freedBy(a, newSum) != "":
 		ch.Action = Move                       // a chain or a swap of paths: the executor orders the renames
 		p.freed[a.Addr] = p.freedBy(a, newSum) // checkFreed makes sure that image moves
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed: %s -> %s (%s moves away from it)", pr.Output, a.Output, p.freed[a.Addr]))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOutputPathChanged, From: pr.Output, To: a.Output, Addr: p.freed[a.Addr]})
 	case newExists:
 		p.errorf(a, "Output path taken",
 			"%s moves its output from %s to %s, but a different file is already at %s. Move or delete that file, then plan again.",
 			a.Addr, pr.Output, a.Output, a.Output)
 	default:
 		ch.Action = Create
-		ch.Reasons = append(ch.Reasons, fmt.Sprintf("output path changed to %s and the old file %s is gone or edited", a.Output, pr.Output))
+		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOldOutputGone, From: pr.Output, To: a.Output})
 	}
 }
 
@@ -355,17 +355,6 @@ func errOr(err error, s string) any {
 		return err
 	}
 	return s
-}
-
-func joinReasons(r []string) string {
-	out := ""
-	for i, s := range r {
-		if i > 0 {
-			out += "; "
-		}
-		out += s
-	}
-	return out
 }
 
 // SafeRel reports whether rel is a clean slash path inside the directory:

@@ -205,7 +205,10 @@ func TestReplaceReasonNamesPrompt(t *testing.T) {
 	b.Prompt, b.Model = "a better logo", "google/nano-banana-pro"
 	w.assets = []*spec.Asset{b}
 	ch := w.plan(t, Options{}).Change("image.logo")
-	want := []string{`model changed: "google/gempix2" -> "google/nano-banana-pro"`, "prompt changed"}
+	want := []Reason{
+		{Code: ReasonInputChanged, Input: "model", From: "google/gempix2", To: "google/nano-banana-pro"},
+		{Code: ReasonInputChanged, Input: "prompt", From: "a logo", To: "a better logo"},
+	}
 	if diff := cmp.Diff(want, ch.Reasons); diff != "" {
 		t.Errorf("reasons (-want +got):\n%s", diff)
 	}
@@ -260,7 +263,8 @@ func TestCreateOverExistingFileSaysSo(t *testing.T) {
 	w.write(t, "logo.png", "a file nobody recorded")
 	w.assets = []*spec.Asset{asset("logo", "a logo", "logo.png")}
 	ch := w.plan(t, Options{}).Change("image.logo")
-	if ch.Action != Create || len(ch.Reasons) != 2 || !strings.Contains(ch.Reasons[1], "pixform import image.logo logo.png") {
-		t.Errorf("got %s %q, want create with a reason that offers import", ch.Action, ch.Reasons)
+	want := []Reason{{Code: ReasonNew}, {Code: ReasonFileInTheWay, Path: "logo.png"}}
+	if d := cmp.Diff(want, ch.Reasons); ch.Action != Create || d != "" {
+		t.Errorf("got %s, want create with a reason naming the file in the way (-want +got):\n%s", ch.Action, d)
 	}
 }

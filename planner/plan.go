@@ -32,7 +32,7 @@ func (a Action) Removes() bool { return a == Delete || a == Forget }
 type Change struct {
 	Addr    string   `json:"addr"`
 	Action  Action   `json:"action"`
-	Reasons []string `json:"reasons,omitempty"`
+	Reasons []Reason
 	// Prior is what the state (or, on a fresh clone, the lockfile) knows.
 	Prior *Prior `json:"prior,omitempty"`
 	// Asset is the spec's asset; nil on delete and forget.

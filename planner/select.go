@@ -120,10 +120,10 @@ func (p *planner) deletes(selected map[string]bool) {
 	sort.Strings(sorted)
 	for _, addr := range sorted {
 		pr := p.recorded(addr)
-		ch := &Change{Addr: addr, Action: Delete, Prior: pr, Reasons: []string{"removed from the spec"}}
+		ch := &Change{Addr: addr, Action: Delete, Prior: pr, Reasons: []Reason{{Code: ReasonRemoved}}}
 		if by := p.claimant(addr, pr.Output); by != "" {
 			ch.Action = Forget // a teammate's rename, pulled: the file is by's now
-			ch.Reasons = append(ch.Reasons, fmt.Sprintf("%s is recorded for %s now: the file is kept, only this record is dropped", pr.Output, by))
+			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonPathReused, Path: pr.Output, Addr: by})
 			p.changes[addr] = ch
 			continue
 		}
@@ -131,13 +131,13 @@ func (p *planner) deletes(selected map[string]bool) {
 		switch { // a delete that would delete no file only forgets
 		case err != nil:
 			ch.Action = Forget
-			ch.Reasons = append(ch.Reasons, fmt.Sprintf("its output cannot be read (%v): the file is kept, only the record is dropped", err))
+			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOutputUnreadable, Path: pr.Output, Detail: err.Error()})
 		case !exists:
 			ch.Action = Forget
-			ch.Reasons = append(ch.Reasons, fmt.Sprintf("its output %s is already gone: only the record is dropped", pr.Output))
+			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOutputGone, Path: pr.Output})
 		case sum != pr.SHA256:
 			ch.Action, ch.Drift = Forget, true
-			ch.Reasons = append(ch.Reasons, fmt.Sprintf("its output %s was edited by hand: the file is kept, only the record is dropped", pr.Output))
+			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonRemovedEdited, Path: pr.Output})
 		}
 		p.changes[addr] = ch
 	}

@@ -105,7 +105,7 @@ func (e *env) accept(store *state.Store, sp *spec.Spec, a *spec.Asset) int {
 	}
 	fmt.Fprintf(e.stdout, "%s: accepted %s as it is on disk (%s).\n", a.Addr, a.Output, sha)
 	if ch.Fingerprint != ch.Prior.Fingerprint {
-		fmt.Fprintf(e.stdout, "Its inputs changed since it was recorded (%s): it is accepted for the current ones.\n", strings.Join(ch.Reasons, "; "))
+		fmt.Fprintf(e.stdout, "Its inputs changed since it was recorded (%s): it is accepted for the current ones.\n", strings.Join(reasonTexts(ch), "; "))
 	}
 	var refs []string
 	for _, b := range sp.Assets {

@@ -152,7 +152,12 @@ func changeJSON(ch *planner.Change) map[string]any {
 	if ch.Action == planner.NoOp {
 		action = "move" // a moved block: only the state follows
 	}
-	c := map[string]any{"resource": resourceJSON(ch), "action": action, "reasons": nonNil(ch.Reasons), "cost": ch.Cost}
+	c := map[string]any{"resource": resourceJSON(ch), "action": action, "reasons": reasonTexts(ch), "cost": ch.Cost}
+	codes := make([]map[string]any, len(ch.Reasons))
+	for i, r := range ch.Reasons {
+		codes[i] = reasonJSON(r)
+	}
+	c["reason_codes"] = codes
 	if ch.MovedFrom != "" {
 		c["previous_resource"] = map[string]any{"addr": ch.MovedFrom}
 	}
@@ -163,13 +168,6 @@ func changeJSON(ch *planner.Change) map[string]any {
 		}
 	}
 	return c
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // plan reports every change of a plan and its counts and cost.
@@ -187,7 +185,7 @@ func (j *jsonUI) plan(p *planner.Plan) {
 			c := changeJSON(ch)
 			j.emit("info", "planned_change", fmt.Sprintf("%s: Plan to %s", ch.Addr, c["action"]), time.Time{}, map[string]any{"change": c})
 		case ch.Drift:
-			j.emit("warn", "resource_drift", ch.Addr+": "+strings.Join(ch.Reasons, "; "), time.Time{}, map[string]any{"change": changeJSON(ch)})
+			j.emit("warn", "resource_drift", ch.Addr+": "+strings.Join(reasonTexts(ch), "; "), time.Time{}, map[string]any{"change": changeJSON(ch)})
 		}
 	}
 	c := p.Counts()

@@ -108,7 +108,7 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 		out = ch.Prior.Output
 	}
 	fmt.Fprintf(w, "  %s %s (%s)\n", pt.paint(code, sym), ch.Addr, out)
-	for _, r := range ch.Reasons {
+	for _, r := range reasonTexts(ch) {
 		fmt.Fprintf(w, "      reason: %s\n", r)
 	}
 	if !ch.Action.Generates() || ch.Asset == nil {
@@ -140,7 +140,7 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 func writeDrift(w io.Writer, pt painter, p *planner.Plan) {
 	for _, ch := range p.Changes {
 		if ch.Drift && ch.Action == planner.NoOp {
-			fmt.Fprintf(w, "%s %s: %s\n\n", pt.paint(colorChanged, "Warning:"), ch.Addr, strings.Join(ch.Reasons, "; "))
+			fmt.Fprintf(w, "%s %s: %s\n\n", pt.paint(colorChanged, "Warning:"), ch.Addr, strings.Join(reasonTexts(&ch), "; "))
 		}
 	}
 }

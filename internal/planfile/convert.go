@@ -70,7 +70,7 @@ func durationToWire(d time.Duration) string {
 // the prompt input it shapes: only a change that does not generate can
 // carry one, and apply needs neither for it.
 func changeToWire(ch *planner.Change) changeV2 {
-	w := changeV2{Addr: ch.Addr, Action: string(ch.Action), Reasons: ch.Reasons,
+	w := changeV2{Addr: ch.Addr, Action: string(ch.Action), Reasons: reasonsToWire(ch.Reasons),
 		Fingerprint: ch.Fingerprint, Inputs: ch.Inputs, MovedFrom: ch.MovedFrom,
 		Drift: ch.Drift, Cost: ch.Cost}
 	if a := ch.Asset; a != nil {
@@ -189,7 +189,7 @@ func changeFromWire(w changeV2) (planner.Change, error) {
 	if !ok {
 		return planner.Change{}, fmt.Errorf("unknown action %q", w.Action)
 	}
-	ch := planner.Change{Addr: w.Addr, Action: act, Reasons: w.Reasons, Fingerprint: w.Fingerprint,
+	ch := planner.Change{Addr: w.Addr, Action: act, Reasons: reasonsFromWire(w.Reasons), Fingerprint: w.Fingerprint,
 		Inputs: w.Inputs, MovedFrom: w.MovedFrom, Drift: w.Drift, Cost: w.Cost}
 	if img := w.Image; img != nil {
 		a := &spec.Asset{Addr: img.Addr, Name: img.Name, Key: img.Key, Provider: img.Provider,
@@ -223,4 +223,26 @@ func refKindFromWire(s string) (spec.RefKind, error) {
 		return spec.RefAsset, nil
 	}
 	return 0, fmt.Errorf("unknown reference kind %q", s)
+}
+
+func reasonsToWire(rs []planner.Reason) []reasonV2 {
+	var out []reasonV2
+	for _, r := range rs {
+		w := reasonV2{Code: string(r.Code), Input: r.Input, From: r.From, To: r.To,
+			Path: r.Path, Addr: r.Addr, TaskID: r.TaskID, Detail: r.Detail}
+		if r.Code == planner.ReasonInputChanged && r.Input == "prompt" {
+			w.From, w.To = "", "" // perhaps sensitive; the change holds the prompts
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func reasonsFromWire(ws []reasonV2) []planner.Reason {
+	var out []planner.Reason
+	for _, w := range ws {
+		out = append(out, planner.Reason{Code: planner.ReasonCode(w.Code), Input: w.Input, From: w.From,
+			To: w.To, Path: w.Path, Addr: w.Addr, TaskID: w.TaskID, Detail: w.Detail})
+	}
+	return out
 }

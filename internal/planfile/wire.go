@@ -37,7 +37,7 @@ type callbackV2 struct {
 type changeV2 struct {
 	Addr        string            `json:"addr"`
 	Action      string            `json:"action"`
-	Reasons     []string          `json:"reasons,omitempty"`
+	Reasons     []reasonV2        `json:"reasons,omitempty"`
 	Prior       *priorV2          `json:"prior,omitempty"`
 	Image       *imageV2          `json:"image,omitempty"`
 	Fingerprint string            `json:"fingerprint,omitempty"`
@@ -45,6 +45,19 @@ type changeV2 struct {
 	MovedFrom   string            `json:"moved_from,omitempty"`
 	Drift       bool              `json:"drift,omitempty"`
 	Cost        float64           `json:"cost,omitempty"`
+}
+
+// reasonV2 is a reason code and its details (planner.Reason). The values
+// of a changed prompt are not written: the change holds the prompts.
+type reasonV2 struct {
+	Code   string `json:"code"`
+	Input  string `json:"input,omitempty"`
+	From   string `json:"from,omitempty"`
+	To     string `json:"to,omitempty"`
+	Path   string `json:"path,omitempty"`
+	Addr   string `json:"addr,omitempty"`
+	TaskID string `json:"task_id,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
 
 type priorV2 struct {
