@@ -30,8 +30,8 @@ func (a Action) Removes() bool { return a == Delete || a == Forget }
 
 // Change is the plan for one asset.
 type Change struct {
-	Addr    string   `json:"addr"`
-	Action  Action   `json:"action"`
+	Addr    string `json:"addr"`
+	Action  Action `json:"action"`
 	Reasons []Reason
 	// Prior is what the state (or, on a fresh clone, the lockfile) knows.
 	Prior *Prior `json:"prior,omitempty"`
