@@ -51,7 +51,6 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 		opts:    opts,
 		changes: map[string]*Change{},
 		plan: &Plan{
-			Version:   FormatVersion,
 			Lineage:   st.Lineage,
 			Serial:    st.Serial,
 			RefHashes: map[string]string{},

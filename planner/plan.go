@@ -5,9 +5,6 @@ import (
 	"github.com/pixform/pixform/state"
 )
 
-// FormatVersion is the version of saved plan files.
-const FormatVersion = 1
-
 // Action is what apply does to one asset.
 type Action string
 
@@ -30,59 +27,58 @@ func (a Action) Removes() bool { return a == Delete || a == Forget }
 
 // Change is the plan for one asset.
 type Change struct {
-	Addr    string `json:"addr"`
-	Action  Action `json:"action"`
+	Addr    string
+	Action  Action
 	Reasons []Reason
 	// Prior is what the state (or, on a fresh clone, the lockfile) knows.
-	Prior *Prior `json:"prior,omitempty"`
+	Prior *Prior
 	// Asset is the spec's asset; nil on delete and forget.
-	Asset *spec.Asset `json:"asset,omitempty"`
+	Asset *spec.Asset
 	// Fingerprint of the inputs; empty when known only after apply (an
 	// upstream image is regenerated first).
-	Fingerprint string `json:"fingerprint,omitempty"`
+	Fingerprint string
 	// Inputs are the named inputs of the fingerprint, to explain changes.
-	Inputs map[string]string `json:"inputs,omitempty"`
+	Inputs map[string]string
 	// MovedFrom is the address a moved block renames from.
-	MovedFrom string `json:"moved_from,omitempty"`
+	MovedFrom string
 	// Drift is set when the output on disk differs from what was generated.
-	Drift bool `json:"drift,omitempty"`
+	Drift bool
 	// Cost is the estimated credits of a generation.
-	Cost float64 `json:"cost,omitempty"`
+	Cost float64
 }
 
 // Prior is what pixform recorded about an asset before this plan.
 type Prior struct {
-	Output      string            `json:"output"`
-	SHA256      string            `json:"sha256"`
-	Fingerprint string            `json:"fingerprint"`
-	Model       string            `json:"model"`
-	Prompt      string            `json:"prompt,omitempty"`
-	Inputs      map[string]string `json:"inputs,omitempty"`
-	FromLock    bool              `json:"from_lock,omitempty"` // known from the lockfile only
-	Sensitive   bool              `json:"sensitive,omitempty"` // Prompt derived from a sensitive variable
+	Output      string
+	SHA256      string
+	Fingerprint string
+	Model       string
+	Prompt      string
+	Inputs      map[string]string
+	FromLock    bool // known from the lockfile only
+	Sensitive   bool // Prompt derived from a sensitive variable
 	// Ignored are the inputs lifecycle.ignore_changes kept, as the lockfile
 	// records them: on a fresh clone they stand in for Inputs.
-	Ignored map[string]string `json:"ignored,omitempty"`
+	Ignored map[string]string
 }
 
 // Plan is an ordered list of changes and what it was made from.
 type Plan struct {
-	Version int      `json:"version"`
-	Lineage string   `json:"lineage"`
-	Serial  uint64   `json:"serial"`
-	Changes []Change `json:"changes"`
+	Lineage string
+	Serial  uint64
+	Changes []Change
 	// Files is the refreshed file-hash cache, for the executor to store.
-	Files map[string]state.FileHash `json:"files,omitempty"`
+	Files map[string]state.FileHash
 	// RefHashes are the hashes of the local reference files the plan read,
 	// so a saved plan can tell when one changed since.
-	RefHashes map[string]string         `json:"ref_hashes,omitempty"`
-	Providers map[string]*spec.Provider `json:"providers,omitempty"`
-	Cost      float64                   `json:"cost"`
-	Warnings  []string                  `json:"warnings,omitempty"`
+	RefHashes map[string]string
+	Providers map[string]*spec.Provider
+	Cost      float64
+	Warnings  []string
 	// Adopt are lockfile entries outside -target that know their image
 	// better than the state (a teammate's newer image, pulled): apply
 	// records them, so the lockfile it writes keeps them.
-	Adopt []state.LockImage `json:"adopt,omitempty"`
+	Adopt []state.LockImage
 }
 
 // Counts tallies the actions of a plan.

@@ -32,8 +32,7 @@ func goldenPlan() *planner.Plan {
 			DeclRange: hcl.Range{Filename: "/spec/site.pix.hcl", Start: hcl.Pos{Line: 12, Column: 1}}}
 	}
 	return &planner.Plan{
-		Version: planner.FormatVersion,
-		Cost:    1.5,
+		Cost: 1.5,
 		Changes: []planner.Change{
 			{Addr: "image.banner", Action: planner.NoOp, Drift: true, Asset: asset("banner", "", "A banner", "web/banner.png"),
 				Reasons: []planner.Reason{{Code: planner.ReasonOutputEdited, Path: "web/banner.png"}}},

@@ -121,7 +121,7 @@ func refKindToWire(k spec.RefKind) string {
 }
 
 func fromWire(w planV2) (*planner.Plan, error) {
-	p := &planner.Plan{Version: w.Version, Lineage: w.Lineage, Serial: w.Serial, Cost: w.Cost,
+	p := &planner.Plan{Lineage: w.Lineage, Serial: w.Serial, Cost: w.Cost,
 		Warnings: w.Warnings, RefHashes: w.RefHashes, Changes: make([]planner.Change, len(w.Changes))}
 	if len(w.Providers) > 0 {
 		p.Providers = make(map[string]*spec.Provider, len(w.Providers))

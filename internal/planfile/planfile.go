@@ -54,6 +54,5 @@ func Decode(data []byte) (*planner.Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("it is damaged (%v)", err)
 	}
-	p.Version = planner.FormatVersion
 	return p, nil
 }
