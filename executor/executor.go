@@ -205,7 +205,7 @@ func (e *executor) tally(sum *Summary, r result) {
 		e.emit(Event{Kind: EventFailed, Addr: r.addr, Message: r.err.Error()})
 	case skipped:
 		sum.Skipped++
-		if errors.Is(r.err, context.Canceled) || errors.Is(r.err, errBudget) || errors.Is(r.err, errAuthStopped) || errors.Is(r.err, errAccountStopped) {
+		if errors.Is(r.err, context.Canceled) || isStopped(r.err) {
 			sum.Stopped = true
 		}
 		e.emit(Event{Kind: EventSkipped, Addr: r.addr, Message: r.err.Error()})

@@ -53,13 +53,15 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 	defer freeSlot()
 	started := e.opts.Now()
 	e.emit(Event{Kind: EventStart, Addr: a.Addr})
-	req, inputs, err := e.request(a)
+	// Generated from its current inputs, ignore_changes or not, the image
+	// is recorded with them (planner.Change.Inputs says the same).
+	req, inputs, fp, err := e.request(a)
 	if err != nil {
 		return res(failed, err)
 	}
-	// Generated from its current inputs, ignore_changes or not, the image
-	// is recorded with them (planner.Change.Inputs says the same).
-	fp := planner.Fingerprint(inputs)
+	if ch.Fingerprint != "" && fp != ch.Fingerprint {
+		return res(failed, &StaleError{Addr: a.Addr, Planned: ch.Fingerprint, Got: fp})
+	}
 
 	taskID, submittedAt, counted, err := e.resumable(a, fp)
 	if err != nil {
@@ -74,7 +76,7 @@ func (e *executor) generate(ctx context.Context, ch *planner.Change) result {
 				return res(failed, fmt.Errorf("not submitted: %w", err))
 			}
 			if taskID, err = e.submit(ctx, prov, a.Addr, fp, a.Model, ch.Cost, req); err != nil {
-				if errors.Is(err, context.Canceled) || errors.Is(err, errBudget) || errors.Is(err, errAuthStopped) || errors.Is(err, errAccountStopped) {
+				if errors.Is(err, context.Canceled) || isStopped(err) {
 					return res(skipped, err)
 				}
 				return res(failed, err)
@@ -164,11 +166,6 @@ func (e *executor) resumable(a *spec.Asset, fp string) (taskID string, submitted
 	return "", time.Time{}, false, nil
 }
 
-var (
-	errAuthStopped    = errors.New("not submitted: the API key was refused earlier in this apply; set a valid key in the environment variable DEFAPI_API_KEY and apply again")
-	errAccountStopped = errors.New("not submitted: the service refused the account earlier in this apply (out of balance or disabled); top it up or enable it with the provider, then apply again")
-)
-
 // submit records the intent, submits, and records the task id the moment it
 // arrives: the only window in which a crash can pay twice is the request.
 func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp, model string, cost float64, req provider.Request) (string, error) {
@@ -176,10 +173,7 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 		return "", fmt.Errorf("not submitted: apply was interrupted: %w", err)
 	}
 	if refused := e.authErr.Load(); refused != nil {
-		if provider.KindOf(*refused) == provider.KindAccount {
-			return "", errAccountStopped
-		}
-		return "", errAuthStopped
+		return "", &StoppedError{Kind: provider.KindOf(*refused)}
 	}
 	if !e.reserve(cost) {
 		return "", errBudget
@@ -225,7 +219,7 @@ func (e *executor) submit(ctx context.Context, prov provider.Provider, addr, fp,
 		}
 		if provider.KindOf(err) == provider.KindAuth {
 			e.authErr.CompareAndSwap(nil, &err)
-			return "", fmt.Errorf("%w: set a valid key in the environment variable DEFAPI_API_KEY and apply again", err)
+			return "", err
 		}
 		return "", err // a *provider.Error, which names its operation
 	}
@@ -280,9 +274,9 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 		e.settled(a.Addr) // nothing to resume
 		switch {
 		case task.Status == provider.StatusFailed:
-			return failed, fmt.Errorf("task %s failed: %s", task.ID, orDefault(task.Reason, "the service gave no reason"))
+			return failed, &TaskFailedError{TaskID: task.ID, Reason: task.Reason}
 		case len(task.Texts) > 0:
-			return failed, fmt.Errorf("task %s answered with text instead of an image: \"%s\"", task.ID, strings.Join(task.Texts, " ")) // escaped where it entered
+			return failed, &TextAnswerError{TaskID: task.ID, Text: strings.Join(task.Texts, " ")}
 		default:
 			return failed, fmt.Errorf("task %s succeeded without an image", task.ID)
 		}
@@ -304,13 +298,6 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 		e.stamp(a.Output, planner.Stamp(fi, sum))
 	}
 	return ok, nil
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // ambiguousSubmits bounds the submissions of one image whose answers were

@@ -300,33 +300,27 @@ func (p *planner) decideMove(ch *Change, a *spec.Asset, newExists bool, newSum s
 // of the first upstream asset that will be regenerated, whose identity is
 // known only after apply (unknownRef stands in for it), or "".
 func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
-	ids := make([]string, 0, len(a.Refs))
 	first := ""
-	for _, r := range a.Refs {
-		var sum string
-		switch r.Kind {
-		case spec.RefAsset:
+	ids := refIdentities(a, func(r spec.Ref) (string, bool) {
+		if r.Kind == spec.RefAsset {
 			up := p.changes[r.Addr]
 			if up != nil && up.Action.Generates() {
-				ids = append(ids, unknownRef)
 				first = cmp.Or(first, r.Addr)
-				continue
+				return "", false
 			}
-			sum = p.upstreamSHA(r, up)
-		case spec.RefFile:
-			s, ok, err := p.hasher.Hash(r.Value)
-			if err != nil || !ok {
-				p.errorf(a, "Missing reference file", "%s references %s, which cannot be read: %v. Create the file or fix the path.", a.Addr, r.Value, errOr(err, "no such file"))
-			} else if format, err := p.hasher.Format(r.Value); err != nil || format == "" {
-				p.errorf(a, "Reference is not an image",
-					"%s references %s, which is not a PNG, JPEG or WebP image (by its first bytes)%s: the service would be sent, and charge for, something it cannot use. Reference an image file.",
-					a.Addr, r.Value, errSuffix(err))
-			}
-			p.plan.RefHashes[r.Value] = s
-			sum = s
+			return p.upstreamSHA(r, up), true
 		}
-		ids = append(ids, RefID(r, sum))
-	}
+		s, ok, err := p.hasher.Hash(r.Value)
+		if err != nil || !ok {
+			p.errorf(a, "Missing reference file", "%s references %s, which cannot be read: %v. Create the file or fix the path.", a.Addr, r.Value, errOr(err, "no such file"))
+		} else if format, err := p.hasher.Format(r.Value); err != nil || format == "" {
+			p.errorf(a, "Reference is not an image",
+				"%s references %s, which is not a PNG, JPEG or WebP image (by its first bytes)%s: the service would be sent, and charge for, something it cannot use. Reference an image file.",
+				a.Addr, r.Value, errSuffix(err))
+		}
+		p.plan.RefHashes[r.Value] = s
+		return s, true
+	})
 	return ids, first
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/pixform/pixform/executor"
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/provider"
+	"github.com/pixform/pixform/provider/defapi"
 )
 
 // eventPrinter reports an apply: one plain line per event, or with -json
@@ -207,19 +208,25 @@ func describeFailure(err error) string {
 
 // failureHint says what to do about a failed image, by the kind of failure.
 func failureHint(err error) string {
-	msg := err.Error()
+	var (
+		stale      *executor.StaleError
+		text       *executor.TextAnswerError
+		failedTask *executor.TaskFailedError
+	)
 	switch {
 	case provider.KindOf(err) == provider.KindAccount:
 		return "The service refused the account, not the spec: top up its balance or enable it with the provider, then run 'pixform apply' again; the spec needs no change and finished images are kept."
-	case provider.KindOf(err) == provider.KindAuth || strings.Contains(msg, "DEFAPI_API_KEY"):
-		return "The API key was refused: set a valid key in DEFAPI_API_KEY, then run 'pixform apply' again; finished images are kept."
+	case provider.KindOf(err) == provider.KindAuth:
+		return "The API key was refused: set a valid key in " + defapi.KeyEnv + ", then run 'pixform apply' again; finished images are kept."
 	case errors.Is(err, executor.ErrAmbiguous):
 		return "The answers to an image's submissions were lost: the service may have charged for them. Check the service's task list; to submit it again, run 'pixform apply -replace=ADDR' (or -resubmit-ambiguous for every such image)."
 	case provider.KindOf(err) == provider.KindBadRequest:
 		return "The service refused a request as invalid: fix the image block named above as its message says, then run 'pixform apply' again."
-	case strings.Contains(msg, "answered with text"):
+	case errors.As(err, &stale):
+		return "What an image would be generated from changed since the plan (a reference file edited meanwhile?): run 'pixform plan' again to see it, then apply."
+	case errors.As(err, &text):
 		return "The model answered in words instead of an image: ask for an image more plainly in the prompt, or try another model, then run 'pixform apply' again."
-	case strings.Contains(msg, " failed: "):
+	case errors.As(err, &failedTask):
 		return "A task failed on the service: run 'pixform apply' again to retry it, or change the prompt if it keeps failing; finished images are kept."
 	default:
 		return "Run 'pixform apply' again to retry what failed; finished images are kept."

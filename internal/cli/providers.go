@@ -24,7 +24,7 @@ func (e *env) providers(sp *spec.Spec, p *planner.Plan) (map[string]provider.Pro
 			out[kind] = offline.New()
 		case "defapi":
 			cfg := sp.Providers[kind]
-			c := defapi.Config{APIKey: e.getenv("DEFAPI_API_KEY")}
+			c := defapi.Config{APIKey: e.getenv(defapi.KeyEnv)}
 			if cfg != nil {
 				c.BaseURL, c.RateLimit, c.RetryFor, c.RetryAttempts = cfg.BaseURL, cfg.RateLimit, cfg.RetryFor, cfg.RetryAttempts
 				if cfg.Callback != nil {

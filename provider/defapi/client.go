@@ -17,6 +17,10 @@ import (
 // DefaultBaseURL is the service's address.
 const DefaultBaseURL = "https://api.defapi.org"
 
+// KeyEnv is the environment variable that holds the API key. The client
+// takes the key from its Config; the CLI reads it from here.
+const KeyEnv = "DEFAPI_API_KEY"
+
 // Config configures a Client. Only APIKey is required.
 type Config struct {
 	BaseURL    string       // DefaultBaseURL when empty; may carry a path prefix
@@ -65,11 +69,11 @@ var _ provider.Notifier = (*Client)(nil)
 func New(cfg Config) (*Client, error) {
 	key := strings.TrimSpace(cfg.APIKey)
 	if key == "" {
-		return nil, errors.New("no API key: set the environment variable DEFAPI_API_KEY")
+		return nil, errors.New("no API key: set the environment variable " + KeyEnv)
 	}
 	for _, r := range key {
 		if r < 0x21 || r == 0x7f {
-			return nil, errors.New("the API key in DEFAPI_API_KEY contains spaces or control characters: set it to the key alone")
+			return nil, errors.New("the API key in " + KeyEnv + " contains spaces or control characters: set it to the key alone")
 		}
 	}
 	if cfg.BaseURL == "" {
