@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/afero"
 
 	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/spec"
 )
 
 // fileChanges carries out what needs no generation: moved blocks rename
@@ -126,7 +126,7 @@ func (e *executor) inside(full string) error {
 	if err != nil {
 		return err
 	}
-	if !within(root, dir) {
+	if !spec.Within(root, dir) {
 		return fmt.Errorf("%s leads outside the spec directory through a symbolic link: refused; replace the link with a real directory", filepath.Dir(full))
 	}
 	return nil
@@ -147,14 +147,8 @@ func (e *executor) readInside(full string) error {
 	if err != nil {
 		return nil // reading it reports what is wrong
 	}
-	if !within(root, real) {
+	if !spec.Within(root, real) {
 		return fmt.Errorf("%s leads outside the spec directory through a symbolic link: refused; replace the link with the file itself", full)
 	}
 	return nil
-}
-
-// within reports whether the resolved path p is root or below it.
-func within(root, p string) bool {
-	rel, err := filepath.Rel(root, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

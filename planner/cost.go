@@ -15,7 +15,7 @@ func (p *planner) estimate(a *spec.Asset) float64 {
 // Estimate returns the credits one generation is expected to cost, given a
 // model's history of tasks and credits.
 func Estimate(provider string, tasks int, consumed float64) float64 {
-	if provider == "offline" {
+	if provider == spec.ProviderOffline {
 		return 0
 	}
 	if tasks == 0 {

@@ -3,7 +3,6 @@ package planner
 import (
 	"cmp"
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -59,7 +58,7 @@ func Make(fsys afero.Fs, sp *spec.Spec, st *state.State, lock *state.Lock, opts 
 	}
 	if lock != nil {
 		for _, li := range lock.Images {
-			if !SafeRel(li.Output) {
+			if !spec.SafeRel(li.Output) {
 				p.diags = append(p.diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Unsafe path in the lockfile",
@@ -108,10 +107,10 @@ func (p *planner) prefetch(assets []*spec.Asset, selected map[string]bool) {
 		if selected != nil && !selected[a.Addr] {
 			continue
 		}
-		if SafeRel(a.Output) {
+		if spec.SafeRel(a.Output) {
 			rels = append(rels, a.Output)
 		}
-		if pr := p.st.Assets[a.Addr]; pr != nil && pr.Output != a.Output && SafeRel(pr.Output) {
+		if pr := p.st.Assets[a.Addr]; pr != nil && pr.Output != a.Output && spec.SafeRel(pr.Output) {
 			rels = append(rels, pr.Output)
 		}
 		for _, r := range a.Refs {
@@ -153,7 +152,7 @@ func (p *planner) movedFrom(addr string) string {
 		}
 	}
 	for _, m := range p.sp.Moved {
-		if strings.HasPrefix(addr, m.To+"[") && !strings.Contains(m.From, "[") {
+		if addr != m.To && spec.Instance(m.To, addr) && !strings.Contains(m.From, "[") {
 			return m.From + addr[len(m.To):]
 		}
 	}
@@ -220,7 +219,7 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		if exists {
 			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonFileInTheWay, Path: a.Output})
 		}
-	case contains(p.opts.Replace, a.Addr):
+	case slices.Contains(p.opts.Replace, a.Addr):
 		ch.Action = Replace
 		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonReplaceRequested})
 	case upstream != "":
@@ -334,27 +333,9 @@ func (p *planner) errorf(a *spec.Asset, summary, format string, args ...any) {
 	})
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func errOr(err error, s string) any {
 	if err != nil {
 		return err
 	}
 	return s
-}
-
-// SafeRel reports whether rel is a clean slash path inside the directory:
-// not empty, not absolute, no backslash, no "..".
-func SafeRel(rel string) bool {
-	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "\\") || path.Clean(rel) != rel {
-		return false
-	}
-	return rel != ".." && !strings.HasPrefix(rel, "../")
 }

@@ -30,7 +30,7 @@ func (p *planner) findVacated(assets []*spec.Asset, selected map[string]bool) {
 				continue // recorded where the spec puts it, whichever record wins: not leaving
 			}
 		}
-		if pr, _ := p.prior(a.Addr); pr != nil && pr.Output != a.Output && SafeRel(pr.Output) {
+		if pr, _ := p.prior(a.Addr); pr != nil && pr.Output != a.Output && spec.SafeRel(pr.Output) {
 			p.vacated[pr.Output] = vacating{addr: a.Addr, sha256: pr.SHA256}
 		}
 	}

@@ -29,7 +29,7 @@ const OfflineModel = "offline"
 // the one that made it. The fingerprint keeps the block's model (see
 // Inputs), so images recorded under it before still match.
 func RecordedModel(a *spec.Asset) string {
-	if a.Provider == "offline" {
+	if a.Provider == spec.ProviderOffline {
 		return OfflineModel
 	}
 	return a.Model

@@ -3,18 +3,11 @@ package planner
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/pixform/pixform/spec"
 )
-
-// matches reports whether target names addr: the same instance, or the
-// whole block addr belongs to (image.hero matches image.hero["knight"]).
-func matches(target, addr string) bool {
-	return target == addr || strings.HasPrefix(addr, target+"[")
-}
 
 // selection returns the addresses -target selects with everything they
 // depend on, or nil when there are no targets (everything is selected).
@@ -43,13 +36,13 @@ func (p *planner) selection() (map[string]bool, hcl.Diagnostics) {
 	for _, t := range p.opts.Targets {
 		found := false
 		for _, a := range p.sp.Assets {
-			if matches(t, a.Addr) {
+			if spec.Instance(t, a.Addr) {
 				add(a.Addr)
 				found = true
 			}
 		}
 		for addr := range p.st.Assets {
-			if matches(t, addr) {
+			if spec.Instance(t, addr) {
 				sel[addr], found = true, true
 			}
 		}
@@ -145,7 +138,7 @@ func (p *planner) deletes(selected map[string]bool) {
 
 func (p *planner) targeted(addr string) bool {
 	for _, t := range p.opts.Targets {
-		if matches(t, addr) {
+		if spec.Instance(t, addr) {
 			return true
 		}
 	}

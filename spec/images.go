@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -126,7 +127,7 @@ func (l *loader) decodeLifecycle(ib *imageBlock, b *hcl.Block) {
 	seen := map[string]bool{}
 	for _, e := range exprs {
 		name := hcl.ExprAsKeyword(e)
-		if !contains(ignorable, name) {
+		if !slices.Contains(ignorable, name) {
 			l.errorf(e.Range().Ptr(), "Invalid ignore_changes entry",
 				"Each entry of ignore_changes must be the name of an argument, written without quotes, among %s.", quotedList(ignorable))
 			continue
@@ -137,15 +138,6 @@ func (l *loader) decodeLifecycle(ib *imageBlock, b *hcl.Block) {
 		}
 	}
 	sort.Strings(ib.ignoreChanges)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (l *loader) imageNames() []string {

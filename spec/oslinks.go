@@ -5,7 +5,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/afero"
 )
@@ -122,8 +121,7 @@ func (l *loader) resolvedEscape(lst afero.Lstater, rel string) (string, bool) {
 // escapes tells whether rel, which resolves to the absolute path resolved,
 // leads outside the spec directory, and names the link that makes it.
 func (l *loader) escapes(lst afero.Lstater, rel, resolved string) (string, bool) {
-	r, err := filepath.Rel(l.links.root, resolved)
-	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+	if !Within(l.links.root, resolved) {
 		return firstLink(lst, l.dir, rel), true
 	}
 	return "", false

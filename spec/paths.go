@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -91,7 +92,7 @@ func (l *loader) checkOutput(attr *hcl.Attribute, s string) (string, bool) {
 		l.errorf(rng, "Reserved output path", "The directory .pixform holds pixform's own state; write the image somewhere else.")
 		return "", false
 	}
-	if !contains(outputExts, strings.ToLower(path.Ext(c))) {
+	if !slices.Contains(outputExts, strings.ToLower(path.Ext(c))) {
 		l.errorf(rng, "Unsupported output format",
 			"The output %q must end in .png, .jpg or .jpeg: pixform writes each output in the format its extension names, converting the service's result if needed, and can write PNG and JPEG (not WebP).", s)
 		return "", false

@@ -3,6 +3,7 @@ package spec
 import (
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ func (l *loader) declareProviders() {
 	blocks := map[string]*hcl.Block{}
 	for _, b := range l.blocks["provider"] {
 		typ := b.Labels[0]
-		if !contains(providerTypes, typ) {
+		if !slices.Contains(providerTypes, typ) {
 			l.errorf(b.LabelRanges[0].Ptr(), "Unknown provider type",
 				"There is no provider type %q. The provider types are %s.%s", typ, quotedList(providerTypes), didYouMean(typ, providerTypes))
 			l.badProv[typ] = true
@@ -43,7 +44,7 @@ func (l *loader) declareProviders() {
 	}
 	if len(blocks) == 0 && len(l.badProv) == 0 {
 		typ := ProviderDefAPI
-		if contains(providerTypes, l.opts.Provider) {
+		if slices.Contains(providerTypes, l.opts.Provider) {
 			typ = l.opts.Provider
 		}
 		l.spec.Providers[typ] = &Provider{Type: typ}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -205,7 +206,7 @@ func (l *loader) resolveDependsOn(p *pendingAsset) {
 			continue
 		}
 		want := t.addr.String()
-		if !contains(insts, want) {
+		if !slices.Contains(insts, want) {
 			l.errorf(t.rng.Ptr(), "Reference to undeclared image instance",
 				"The image block %q has no instance %s. Check the key, or depend on the whole block with image.%s.", t.addr.Name, want, t.addr.Name)
 			p.ok = false

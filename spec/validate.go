@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,7 +12,7 @@ import (
 // checkModel warns about a model outside KnownModels: the service serves
 // more models than its reference names, so it is not an error.
 func (l *loader) checkModel(attr *hcl.Attribute, model string) {
-	if contains(KnownModels, model) {
+	if slices.Contains(KnownModels, model) {
 		return
 	}
 	l.warnf(attr.Expr.Range().Ptr(), "Unknown model",
@@ -22,7 +23,7 @@ func (l *loader) checkModel(attr *hcl.Attribute, model string) {
 // checkEnum reports a value outside the allowed ones, and whether it is
 // allowed.
 func (l *loader) checkEnum(attr *hcl.Attribute, s string, allowed []string) bool {
-	if contains(allowed, s) {
+	if slices.Contains(allowed, s) {
 		return true
 	}
 	l.errorf(attr.Expr.Range().Ptr(), "Invalid "+attr.Name,

@@ -132,12 +132,7 @@ func (e *env) fmtPaths(args []string) ([]string, bool) {
 }
 
 // relName names a path relative to the spec directory when it is inside.
-func (e *env) relName(p string) string {
-	if rel, err := filepath.Rel(e.dir, p); err == nil && !strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(rel)
-	}
-	return p
-}
+func (e *env) relName(p string) string { return relName(e.dir, p) }
 
 // diffContext is how many unchanged lines surround a change in a diff.
 const diffContext = 3

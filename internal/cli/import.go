@@ -79,7 +79,7 @@ func runImport(e *env, args []string) int {
 func unknownImportAddr(sp *spec.Spec, addr string) string {
 	var insts []string
 	for _, a := range sp.Assets {
-		if addrMatches(addr, a.Addr) {
+		if spec.Instance(addr, a.Addr) {
 			insts = append(insts, a.Addr)
 		}
 	}

@@ -162,7 +162,7 @@ func (e *env) makePlan(sp *spec.Spec, st *state.State, lock *state.Lock, opts pl
 func unknownReplace(sp *spec.Spec, addr string) string {
 	var instances []string
 	for _, a := range sp.Assets {
-		if strings.HasPrefix(a.Addr, addr+"[") {
+		if a.Addr != addr && spec.Instance(addr, a.Addr) {
 			instances = append(instances, a.Addr)
 		}
 	}

@@ -95,7 +95,7 @@ func unsafePath(ch planner.Change) string {
 		paths = append(paths, ch.Prior.Output)
 	}
 	for _, p := range paths {
-		if !planner.SafeRel(p) {
+		if !spec.SafeRel(p) {
 			return p
 		}
 	}

@@ -20,7 +20,7 @@ func (e *env) providers(sp *spec.Spec, p *planner.Plan) (map[string]provider.Pro
 		}
 		kind := ch.Asset.Provider
 		switch kind {
-		case "offline":
+		case spec.ProviderOffline:
 			out[kind] = offline.New()
 		case "defapi":
 			cfg := sp.Providers[kind]

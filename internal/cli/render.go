@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pixform/pixform/planner"
+	"github.com/pixform/pixform/spec"
 	"github.com/pixform/pixform/state"
 )
 
@@ -129,7 +130,7 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 	default:
 		fmt.Fprintf(w, "      prompt: %s\n", quotedShort(a.Prompt))
 	}
-	if a.Provider == "offline" {
+	if a.Provider == spec.ProviderOffline {
 		fmt.Fprintf(w, "      model:  offline placeholder, no credits\n")
 	} else {
 		fmt.Fprintf(w, "      model:  %s, about %s credits\n", a.Model, credits(ch.Cost))

@@ -82,12 +82,6 @@ func (e *env) readRecorded(st *state.State) (recorded, error) {
 	return r, nil
 }
 
-// addrMatches reports whether filter names addr: the same instance, or the
-// whole block addr belongs to.
-func addrMatches(filter, addr string) bool {
-	return filter == addr || strings.HasPrefix(addr, filter+"[")
-}
-
 // parseAddrs canonicalises the addresses a user typed.
 func (e *env) parseAddrs(args []string) ([]string, bool) {
 	out := make([]string, 0, len(args))
@@ -125,7 +119,7 @@ func runStateList(e *env, args []string) int {
 
 func anyMatch(filters []string, addr string) bool {
 	for _, f := range filters {
-		if addrMatches(f, addr) {
+		if spec.Instance(f, addr) {
 			return true
 		}
 	}
@@ -244,7 +238,7 @@ func (e *env) stateRm(store *state.Store, filters []string) int {
 	for _, f := range filters {
 		n := 0
 		for _, a := range r.addrs() {
-			if addrMatches(f, a) {
+			if spec.Instance(f, a) {
 				remove = append(remove, a)
 				n++
 			}
