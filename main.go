@@ -1,5 +1,3 @@
-// Command pixform declares AI-generated images in HCL, plans what must be
-// (re)generated, and applies it. See README.md.
 package main
 
 import (
