@@ -107,7 +107,7 @@ func (l *loader) symlinkEscape(rel string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if _, ok := l.fs.(*afero.OsFs); ok {
+	if isOsFs(l.fs) { // the recording filesystem of reuse.go included
 		return l.osSymlinkEscape(lst, rel)
 	}
 	reader, _ := l.fs.(afero.LinkReader)

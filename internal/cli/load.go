@@ -26,7 +26,7 @@ func (v *varFlags) register(fs *flag.FlagSet) {
 // loadSpec loads the spec, prints its diagnostics, and reports whether it
 // is usable (no errors).
 func (e *env) loadSpec(v varFlags) (*spec.Spec, bool) {
-	sp, diags := spec.Load(e.fs, e.dir, spec.LoadOptions{Vars: v.vars, VarFiles: v.varFiles, Env: e.getenv, Provider: v.provider})
+	sp, diags := spec.LoadReusing(e.fs, e.dir, spec.LoadOptions{Vars: v.vars, VarFiles: v.varFiles, Env: e.getenv, Provider: v.provider}, specCachePath(e.dir))
 	e.printDiags(sp, diags)
 	if diags.HasErrors() {
 		return sp, false
