@@ -114,7 +114,7 @@ func measureN(ctx context.Context, cfg config, bin string, n int, t *table, stde
 		if err := s.layout(files, -1, ""); err != nil {
 			return err
 		}
-		m, err := timePlans(ctx, cfg, bin, s.dir, 0)
+		m, err := timePlans(ctx, cfg, bin, s.dir, 0, nil)
 		if err != nil {
 			return err
 		}
@@ -123,10 +123,10 @@ func measureN(ctx context.Context, cfg config, bin string, n int, t *table, stde
 		if n != changedAmong {
 			continue
 		}
-		if err := s.layout(files, changedImage, prompt(changedImage)+changedPromptSuffx); err != nil {
-			return err
-		}
-		m, err = timePlans(ctx, cfg, bin, s.dir, 2)
+		// Each run edits the prompt anew: the first plan after an edit.
+		m, err = timePlans(ctx, cfg, bin, s.dir, 2, func(run int) error {
+			return s.layout(files, changedImage, fmt.Sprintf("%s%s (take %d)", prompt(changedImage), changedPromptSuffx, run))
+		})
 		if err != nil {
 			return err
 		}
@@ -156,16 +156,22 @@ func (m measure) String() string {
 
 // timePlans runs one untimed plan (to warm the page cache and any cache
 // pixform keeps), then cfg.runs timed ones, each of which must exit with
-// want (0: no changes, 2: changes).
-func timePlans(ctx context.Context, cfg config, bin, dir string, want int) (measure, error) {
+// want (0: no changes, 2: changes). Before each, edit (if not nil) changes
+// the spec.
+func timePlans(ctx context.Context, cfg config, bin, dir string, want int, edit func(run int) error) (measure, error) {
 	var m measure
-	if _, err := pixform(ctx, bin, dir, want, "plan", "-detailed-exitcode"); err != nil {
-		return m, err
-	}
-	for range cfg.runs {
+	for run := range cfg.runs + 1 {
+		if edit != nil {
+			if err := edit(run); err != nil {
+				return m, err
+			}
+		}
 		st, err := pixform(ctx, bin, dir, want, "plan", "-detailed-exitcode")
 		if err != nil {
 			return m, err
+		}
+		if run == 0 {
+			continue // the untimed one
 		}
 		m.wall = append(m.wall, st.wall)
 		m.cpu = append(m.cpu, st.cpu)
