@@ -157,6 +157,9 @@ func nextSerial(cur *State, baseSerial uint64, baseEnc []byte) (uint64, error) {
 // version read first, so that a newer file asks for an upgrade rather than
 // being called corrupt.
 func decodeState(data []byte) (*State, error) {
+	if s, ok := decodeFast(data); ok && s.Version == Version { // decode_fast.go
+		return checkState(data, s)
+	}
 	var s State
 	if err := json.Unmarshal(data, &s); err == nil && s.Version == Version {
 		return checkState(data, &s)

@@ -1,0 +1,399 @@
+package state
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// decodeFast parses a state.json of this version without reflection: at
+// 10,000 images encoding/json spends a hundred milliseconds on what a plan
+// reads before anything else. It handles the file as encodeState writes
+// it, and reports false on anything else (an unknown or differently cased
+// key, a null, a number of another form, invalid JSON): decodeState then
+// parses the file with encoding/json, so the result is always what
+// encoding/json would give.
+func decodeFast(data []byte) (*State, bool) {
+	p := &fastParser{data: data}
+	var s State
+	ok := p.object(func(key string) bool {
+		switch key {
+		case "version":
+			n, ok := p.int()
+			s.Version = int(n)
+			return ok
+		case "serial":
+			n, ok := p.uint()
+			s.Serial = n
+			return ok
+		case "lineage":
+			return p.str(&s.Lineage)
+		case "assets": // a map met again is added to, as encoding/json does
+			if s.Assets == nil {
+				s.Assets = map[string]*Asset{}
+			}
+			return p.object(func(addr string) bool {
+				a := &Asset{}
+				s.Assets[addr] = a
+				return p.asset(a)
+			})
+		case "pending":
+			if s.Pending == nil {
+				s.Pending = map[string]*Pending{}
+			}
+			return p.object(func(addr string) bool {
+				pe := &Pending{}
+				s.Pending[addr] = pe
+				return p.pending(pe)
+			})
+		case "files":
+			if s.Files == nil {
+				s.Files = map[string]FileHash{}
+			}
+			return p.object(func(path string) bool {
+				var h FileHash
+				ok := p.object(func(k string) bool {
+					switch k {
+					case "size":
+						return p.intTo(&h.Size)
+					case "mtime":
+						return p.intTo(&h.ModTime)
+					case "inode":
+						n, ok := p.uint()
+						h.Inode = n
+						return ok
+					case "sha256":
+						return p.str(&h.SHA256)
+					}
+					return false
+				})
+				s.Files[path] = h
+				return ok
+			})
+		case "models":
+			if s.Models == nil {
+				s.Models = map[string]ModelStats{}
+			}
+			return p.object(func(model string) bool {
+				var m ModelStats
+				ok := p.object(func(k string) bool {
+					switch k {
+					case "tasks":
+						n, ok := p.int()
+						m.Tasks = int(n)
+						return ok
+					case "consumed":
+						return p.float(&m.Consumed)
+					}
+					return false
+				})
+				s.Models[model] = m
+				return ok
+			})
+		}
+		return false
+	})
+	if !ok || !p.end() {
+		return nil, false
+	}
+	return &s, true
+}
+
+func (p *fastParser) asset(a *Asset) bool {
+	return p.object(func(k string) bool {
+		switch k {
+		case "addr":
+			return p.str(&a.Addr)
+		case "output":
+			return p.str(&a.Output)
+		case "sha256":
+			return p.str(&a.SHA256)
+		case "fingerprint":
+			return p.str(&a.Fingerprint)
+		case "provider":
+			return p.str(&a.Provider)
+		case "model":
+			return p.str(&a.Model)
+		case "prompt":
+			return p.str(&a.Prompt)
+		case "inputs":
+			if a.Inputs == nil {
+				a.Inputs = map[string]string{}
+			}
+			return p.object(func(name string) bool {
+				var v string
+				ok := p.str(&v)
+				a.Inputs[name] = v
+				return ok
+			})
+		case "refs":
+			return p.strings(&a.Refs)
+		case "ignored":
+			return p.strings(&a.Ignored)
+		case "task_id":
+			return p.str(&a.TaskID)
+		case "consumed":
+			return p.float(&a.Consumed)
+		case "generated_at":
+			return p.time(&a.GeneratedAt)
+		case "sensitive":
+			return p.bool(&a.Sensitive)
+		}
+		return false
+	})
+}
+
+func (p *fastParser) pending(pe *Pending) bool {
+	return p.object(func(k string) bool {
+		switch k {
+		case "addr":
+			return p.str(&pe.Addr)
+		case "fingerprint":
+			return p.str(&pe.Fingerprint)
+		case "provider":
+			return p.str(&pe.Provider)
+		case "model":
+			return p.str(&pe.Model)
+		case "task_id":
+			return p.str(&pe.TaskID)
+		case "intent_at":
+			return p.time(&pe.IntentAt)
+		case "submitted_at":
+			return p.time(&pe.SubmittedAt)
+		}
+		return false
+	})
+}
+
+// fastParser reads JSON from data at i.
+type fastParser struct {
+	data []byte
+	i    int
+}
+
+func (p *fastParser) ws() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ' ', '\n', '\t', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *fastParser) eat(c byte) bool {
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *fastParser) end() bool {
+	p.ws()
+	return p.i == len(p.data)
+}
+
+// object reads an object, calling member for each key with the parser at
+// its value. Duplicate keys are given to member in order, as encoding/json
+// applies them.
+func (p *fastParser) object(member func(key string) bool) bool {
+	if !p.eat('{') {
+		return false
+	}
+	if p.eat('}') {
+		return true
+	}
+	for {
+		var key string
+		if !p.str(&key) || !p.eat(':') || !member(key) {
+			return false
+		}
+		if p.eat('}') {
+			return true
+		}
+		if !p.eat(',') {
+			return false
+		}
+	}
+}
+
+// str reads a string. Escapes other than \uXXXX are undone here; a
+// string with \uXXXX (encoding/json writes <, > and & so) is given to
+// encoding/json, and so is one with bytes that are not UTF-8.
+func (p *fastParser) str(dst *string) bool {
+	if !p.eat('"') {
+		return false
+	}
+	open, start := p.i-1, p.i
+	ascii := true
+	var buf []byte // the string so far, once an escape was met
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		switch {
+		case c == '"':
+			b := p.data[start:p.i]
+			if buf != nil {
+				b = append(buf, b...)
+			}
+			p.i++
+			if !ascii && !utf8.Valid(b) {
+				return false // encoding/json replaces invalid bytes: let it
+			}
+			*dst = string(b)
+			return true
+		case c == '\\' && p.i+1 < len(p.data):
+			e, ok := unescape[p.data[p.i+1]]
+			if !ok {
+				return p.slowString(open, dst)
+			}
+			buf = append(append(buf, p.data[start:p.i]...), e)
+			p.i += 2
+			start = p.i
+			continue
+		case c < 0x20 || c == '\\':
+			return false
+		case c >= 0x80:
+			ascii = false
+		}
+		p.i++
+	}
+	return false
+}
+
+// unescape maps the character after a backslash to what it stands for.
+var unescape = map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// slowString reads the string token that starts at the quote at start
+// with encoding/json.
+func (p *fastParser) slowString(start int, dst *string) bool {
+	end := start + 1
+	for end < len(p.data) && p.data[end] != '"' {
+		if p.data[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	if end >= len(p.data) {
+		return false
+	}
+	p.i = end + 1
+	return json.Unmarshal(p.data[start:p.i], dst) == nil
+}
+
+func (p *fastParser) strings(dst *[]string) bool {
+	if !p.eat('[') {
+		return false
+	}
+	out := []string{}
+	if !p.eat(']') {
+		for {
+			var v string
+			if !p.str(&v) {
+				return false
+			}
+			out = append(out, v)
+			if p.eat(']') {
+				break
+			}
+			if !p.eat(',') {
+				return false
+			}
+		}
+	}
+	*dst = out
+	return true
+}
+
+// number returns the bytes of a number token.
+func (p *fastParser) number() []byte {
+	p.ws()
+	start := p.i
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		if c != '-' && c != '+' && c != '.' && c != 'e' && c != 'E' && (c < '0' || c > '9') {
+			break
+		}
+		p.i++
+	}
+	return p.data[start:p.i]
+}
+
+func (p *fastParser) int() (int64, bool) {
+	b := p.number()
+	if !jsonInt(b) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil
+}
+
+// jsonInt tells whether b is an integer as JSON writes one: an optional
+// minus, then 0 or digits not starting with 0 (strconv also takes "+1"
+// and "01").
+func jsonInt(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	if len(b) == 0 || (b[0] == '0' && len(b) > 1) {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *fastParser) intTo(dst *int64) bool {
+	n, ok := p.int()
+	*dst = n
+	return ok
+}
+
+func (p *fastParser) uint() (uint64, bool) {
+	b := p.number()
+	if !jsonInt(b) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b), 10, 64)
+	return n, err == nil
+}
+
+func (p *fastParser) float(dst *float64) bool {
+	b := p.number()
+	if !json.Valid(b) { // strconv takes forms JSON does not, such as "1." or "+1"
+		return false
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	*dst = f
+	return err == nil
+}
+
+func (p *fastParser) bool(dst *bool) bool {
+	p.ws()
+	switch {
+	case len(p.data)-p.i >= 4 && string(p.data[p.i:p.i+4]) == "true":
+		*dst, p.i = true, p.i+4
+		return true
+	case len(p.data)-p.i >= 5 && string(p.data[p.i:p.i+5]) == "false":
+		*dst, p.i = false, p.i+5
+		return true
+	}
+	return false
+}
+
+// time parses a time as time.Time's UnmarshalJSON does.
+func (p *fastParser) time(dst *time.Time) bool {
+	p.ws()
+	start := p.i
+	var s string
+	if !p.str(&s) {
+		return false
+	}
+	return dst.UnmarshalJSON(p.data[start:p.i]) == nil
+}
