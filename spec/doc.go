@@ -19,4 +19,8 @@
 // spec can call. confine.go holds the one check that a path is inside the
 // spec directory (outputs, reference images, file functions); source.go
 // checks a source's bytes (UTF-8, nesting depth) before HCL parses it.
+//
+// LoadReusing (reuse.go, reuse_check.go, recordfs.go) is Load for plan and
+// apply: it saves what a Load read and evaluated, and the next time
+// reuses it when every input gives the same answer again.
 package spec
