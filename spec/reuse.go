@@ -244,6 +244,20 @@ func recordPaths(rec *recordFs, s *Spec) error {
 			}
 		}
 	}
+	// The paths the file functions confined (confine.go) were resolved
+	// the same way: every path read below the spec directory.
+	rec.mu.Lock()
+	for in := range rec.inputs {
+		rel, err := filepath.Rel(s.Dir, in.Path)
+		if err != nil || filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		if in.Kind == inList || in.Kind == inNames {
+			rel = filepath.Join(rel, "_") // the directory itself too
+		}
+		addDirs(filepath.ToSlash(rel))
+	}
+	rec.mu.Unlock()
 	listed := []string{s.Dir} // the spec directory itself is not stated: it may be reached through a link
 	for d := range dirs {
 		listed = append(listed, filepath.Join(s.Dir, filepath.FromSlash(d)))

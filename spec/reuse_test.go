@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,20 +20,21 @@ variable "mood" { default = "sunny" }
 variable "tone" { default = "warm" }
 
 locals {
-  sprites = fileset("sprites", "*.txt")
+  sprites = fileset("sets", "*.txt")
+  named   = toset([for i in range(20) : format("s%02d.txt", i)])
 }
 
 image "hero" {
   provider = "offline"
-  prompt   = "${var.style} ${var.mood} ${var.tone} ${env("HERO_EXTRA")} ${file("words.txt")} ${templatefile("hero.tpl", { n = 1 })} ${filesha256("seed.bin")} ${fileexists("flag.txt")}"
+  prompt   = "${var.style} ${var.mood} ${var.tone} ${env("HERO_EXTRA")} ${file("words.txt")} ${templatefile("tpl/sub/hero.tpl", { n = 1 })} ${filesha256("seed.bin")} ${fileexists("flag.txt")} ${length(local.sprites)}"
   images   = ["refs/palette.png"]
   output   = "out/hero.png"
 }
 
 image "sprite" {
-  for_each = local.sprites
+  for_each = local.named
   provider = "offline"
-  prompt   = "sprite ${each.key}"
+  prompt   = "sprite ${each.key}: ${file("sprites/${each.key}")}"
   output   = "out/sprites/${each.key}.png"
 }
 `
@@ -53,14 +55,17 @@ func newReuseWorld(t *testing.T) *reuseWorld {
 		"main.pix.hcl":      reuseSpec,
 		"vars.pixvars":      `mood = "calm"`,
 		"words.txt":         "some words",
-		"hero.tpl":          "template ${n}",
+		"tpl/sub/hero.tpl":  "template ${n}",
 		"seed.bin":          "seed",
-		"sprites/a.txt":     "a",
+		"sets/a.txt":        "a",
 		"refs/palette.png":  "png",
 		"out/sprites/.keep": "",
 		".pixform/.keep":    "",
 	} {
 		w.write(name, src)
+	}
+	for i := range 20 { // more than oslinks.go stats before it lists the directory
+		w.write(fmt.Sprintf("sprites/s%02d.txt", i), "s")
 	}
 	return w
 }
@@ -121,10 +126,26 @@ func TestLoadReusingSeesEveryChange(t *testing.T) {
 		{"env() changed", func(w *reuseWorld) { w.env["HERO_EXTRA"] = "shy" }},
 		{"DEFAPI_BASE_URL set", func(w *reuseWorld) { w.env["DEFAPI_BASE_URL"] = "http://localhost:1" }},
 		{"file() content changed", func(w *reuseWorld) { w.write("words.txt", "other words") }},
-		{"template changed", func(w *reuseWorld) { w.write("hero.tpl", "templated ${n}") }},
+		{"template changed", func(w *reuseWorld) { w.write("tpl/sub/hero.tpl", "templated ${n}") }},
+		{"template's directory became a link outside", func(w *reuseWorld) {
+			outside := w.t.TempDir()
+			os.WriteFile(filepath.Join(outside, "hero.tpl"), []byte("template ${n}"), 0o644)
+			os.RemoveAll(w.path("tpl/sub"))
+			if err := os.Symlink(outside, w.path("tpl/sub")); err != nil {
+				w.t.Skip(err)
+			}
+		}},
 		{"filesha256 content changed", func(w *reuseWorld) { w.write("seed.bin", "seed2") }},
 		{"fileexists file created", func(w *reuseWorld) { w.write("flag.txt", "") }},
-		{"fileset matches a new file", func(w *reuseWorld) { w.write("sprites/b.txt", "b") }},
+		{"a file read by file() became a link outside", func(w *reuseWorld) {
+			outside := filepath.Join(w.t.TempDir(), "s19.txt")
+			os.WriteFile(outside, []byte("s"), 0o644)
+			os.Remove(w.path("sprites/s19.txt"))
+			if err := os.Symlink(outside, w.path("sprites/s19.txt")); err != nil {
+				w.t.Skip(err)
+			}
+		}},
+		{"fileset matches a new file", func(w *reuseWorld) { w.write("sets/b.txt", "b") }},
 		{"reference image removed", func(w *reuseWorld) { os.Remove(w.path("refs/palette.png")) }},
 		{"reference image became a directory", func(w *reuseWorld) {
 			os.Remove(w.path("refs/palette.png"))
