@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,13 +56,27 @@ func newShape(n int) (*shape, error) {
 		return nil, err
 	}
 	for i := range refs(n) {
-		// A small, distinct file; the offline provider does not decode it.
-		data := bytes.Repeat(fmt.Appendf(nil, "reference %d ", i), 128)
+		data, err := refPNG(i)
+		if err != nil {
+			return nil, err
+		}
 		if err := os.WriteFile(filepath.Join(dir, "refs", fmt.Sprintf("%05d.png", i)), data, 0o644); err != nil {
 			return nil, err
 		}
 	}
 	return s, s.layout(1, -1, "")
+}
+
+// refPNG is a small PNG, distinct for each i: plan checks that a
+// reference is an image.
+func refPNG(i int) ([]byte, error) {
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	for p := 0; p < len(img.Pix); p += 4 {
+		img.Pix[p], img.Pix[p+1], img.Pix[p+2], img.Pix[p+3] = byte(i), byte(i>>8), byte(i>>16), 255
+	}
+	var b bytes.Buffer
+	err := png.Encode(&b, img)
+	return b.Bytes(), err
 }
 
 // layout rewrites the spec as files spec files (1 or splitFiles), with
