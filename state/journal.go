@@ -148,6 +148,37 @@ func (r *record) check() error {
 	return nil
 }
 
+// validate checks r against the state s it is about to be performed on,
+// as every backend does before recording it: errNothing when it would
+// change nothing, an error naming the call when it cannot be recorded.
+// lockOnly reports the images only the lockfile knows (a fresh clone's),
+// which Forget and Move accept too; nil means none.
+func (r *record) validate(s *State, lockOnly func(addr string) bool) error {
+	inLock := func(addr string) bool { return lockOnly != nil && lockOnly(addr) }
+	switch r.Op {
+	case opSubmitted:
+		if s.Pending[r.Addr] == nil {
+			return fmt.Errorf("record submitted %s: no intent was recorded for it", r.Addr)
+		}
+	case opAbandoned, opUnsent, opAmbiguous, opCounted:
+		if s.Pending[r.Addr] == nil {
+			return errNothing // abandoned or done meanwhile: nothing to drop or mark
+		}
+	case opForget:
+		if s.Assets[r.Addr] == nil && s.Pending[r.Addr] == nil && !inLock(r.Addr) {
+			return errNothing
+		}
+	case opMove:
+		if s.Assets[r.Addr] == nil && !inLock(r.Addr) {
+			return fmt.Errorf("move %s to %s: %s is not in the state", r.Addr, r.To, r.Addr)
+		}
+		if r.To != r.Addr && s.Assets[r.To] != nil {
+			return fmt.Errorf("move %s to %s: %s is already in the state; forget it first", r.Addr, r.To, r.To)
+		}
+	}
+	return nil
+}
+
 // parseJournal splits a journal into its header and records. A last line
 // that does not parse is a write torn by a crash and is ignored; any other
 // bad line is an error. An empty journal (or one whose only line is torn)
