@@ -3,6 +3,7 @@ package state
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -156,7 +157,18 @@ func (r *record) check() error {
 func (r *record) validate(s *State, lockOnly func(addr string) bool) error {
 	inLock := func(addr string) bool { return lockOnly != nil && lockOnly(addr) }
 	switch r.Op {
+	case opIntent:
+		if r.Pending == nil || r.Pending.Addr == "" {
+			return errors.New("record intent: the pending task has no address")
+		}
+	case opDone:
+		if r.Asset == nil || r.Asset.Addr == "" {
+			return errors.New("record done: the asset has no address")
+		}
 	case opSubmitted:
+		if r.TaskID == "" {
+			return fmt.Errorf("record submitted %s: empty task id", r.Addr)
+		}
 		if s.Pending[r.Addr] == nil {
 			return fmt.Errorf("record submitted %s: no intent was recorded for it", r.Addr)
 		}
@@ -169,6 +181,9 @@ func (r *record) validate(s *State, lockOnly func(addr string) bool) error {
 			return errNothing
 		}
 	case opMove:
+		if r.Addr == "" || r.To == "" {
+			return fmt.Errorf("move %q to %q: empty address", r.Addr, r.To)
+		}
 		if s.Assets[r.Addr] == nil && !inLock(r.Addr) {
 			return fmt.Errorf("move %s to %s: %s is not in the state", r.Addr, r.To, r.Addr)
 		}

@@ -138,18 +138,12 @@ func (st *Store) State() *State {
 // entry is stored with TaskID and SubmittedAt cleared, replacing any
 // earlier one for that address.
 func (st *Store) RecordIntent(p Pending) error {
-	if p.Addr == "" {
-		return errors.New("record intent: the pending task has no address")
-	}
 	return st.record(&record{Op: opIntent, Pending: &p})
 }
 
 // RecordSubmitted records the id of the task submitted for addr, the
 // moment it arrives, on the entry RecordIntent made.
 func (st *Store) RecordSubmitted(addr, taskID string, at time.Time) error {
-	if taskID == "" {
-		return fmt.Errorf("record submitted %s: empty task id", addr)
-	}
 	return st.record(&record{Op: opSubmitted, Addr: addr, TaskID: taskID, At: at})
 }
 
@@ -157,9 +151,6 @@ func (st *Store) RecordSubmitted(addr, taskID string, at time.Time) error {
 // pending entry and, when a.TaskID is set (an import has none), adds the
 // task and a.Consumed to the stats of a.Model.
 func (st *Store) RecordDone(a Asset) error {
-	if a.Addr == "" {
-		return errors.New("record done: the asset has no address")
-	}
 	return st.record(&record{Op: opDone, Asset: &a})
 }
 
@@ -201,9 +192,6 @@ func (st *Store) Forget(addr string) error {
 // empty output keeps it). It moves an image only the lockfile knows too (a
 // fresh clone's). It fails when from is unknown or to is already in state.
 func (st *Store) Move(from, to string, output string) error {
-	if from == "" || to == "" {
-		return fmt.Errorf("move %q to %q: empty address", from, to)
-	}
 	return st.record(&record{Op: opMove, Addr: from, To: to, Output: output})
 }
 
