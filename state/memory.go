@@ -61,7 +61,9 @@ func (m *Memory) RecordAmbiguous(addr string) error {
 }
 
 // RecordCounted is Store.RecordCounted.
-func (m *Memory) RecordCounted(addr string) error { return m.record(&record{Op: opCounted, Addr: addr}) }
+func (m *Memory) RecordCounted(addr string) error {
+	return m.record(&record{Op: opCounted, Addr: addr})
+}
 
 // Forget is Store.Forget.
 func (m *Memory) Forget(addr string) error { return m.record(&record{Op: opForget, Addr: addr}) }
