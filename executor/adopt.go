@@ -17,7 +17,7 @@ import (
 //     keep its older memory, and the lockfile the store writes from the
 //     state on Close would revert the teammate's entry. Under -target,
 //     Plan.Adopt lists those outside the selection.
-func Settle(store *state.Store, p *planner.Plan) error {
+func Settle(store state.Backend, p *planner.Plan) error {
 	if err := store.SetFiles(p.Files); err != nil {
 		return err
 	}

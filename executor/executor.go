@@ -27,8 +27,8 @@ const (
 // Options configure an apply.
 type Options struct {
 	Fs          afero.Fs
-	Dir         string // the spec directory; outputs are relative to it
-	Store       *state.Store
+	Dir         string                       // the spec directory; outputs are relative to it
+	Store       state.Backend                // the local *state.Store or another backend
 	Providers   map[string]provider.Provider // by kind
 	Parallelism int                          // tasks in flight; DefaultParallelism when 0
 	// NotFoundGrace is how long after its submission a task that answers 404

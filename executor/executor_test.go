@@ -24,11 +24,14 @@ import (
 func TestApplyLands(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name string
-		mem  bool
-		fake *fakeapi.Options // nil: the offline provider
+		name    string
+		mem     bool
+		backend bool             // the state in another backend than the local directory
+		fake    *fakeapi.Options // nil: the offline provider
 	}{
 		{name: "offline on a memory fs", mem: true},
+		{name: "offline on another backend", backend: true},
+		{name: "defapi on another backend", backend: true, fake: &fakeapi.Options{}},
 		{name: "offline on the OS fs"},
 		{name: "defapi result as URL", fake: &fakeapi.Options{}},
 		{name: "defapi result as data URI, single object, status steps", fake: &fakeapi.Options{
@@ -41,6 +44,9 @@ func TestApplyLands(t *testing.T) {
 			w := newWorld(t)
 			if tc.mem {
 				w = newMemWorld(t)
+			}
+			if tc.backend {
+				w = newBackendWorld(t)
 			}
 			var prov provider.Provider = offline.New()
 			var srv *fakeapi.Server

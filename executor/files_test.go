@@ -88,19 +88,25 @@ func TestMovesAndDeletes(t *testing.T) {
 func TestMovedBlock(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name   string
-		output string
-		clone  bool // a fresh clone: the lockfile only, no state
+		name    string
+		output  string
+		clone   bool // a fresh clone: the lockfile only, no state
+		backend bool // the state in another backend than the local directory
 	}{
 		{name: "same output", output: "out/old.png"},
 		{name: "new output", output: "out/new.png"},
 		{name: "fresh clone, same output", output: "out/old.png", clone: true},
 		{name: "fresh clone, new output", output: "out/new.png", clone: true},
+		{name: "another backend, new output", output: "out/new.png", backend: true},
+		{name: "another backend, fresh clone, new output", output: "out/new.png", clone: true, backend: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			w := newMemWorld(t)
+			if tc.backend {
+				w = newBackendWorld(t)
+			}
 			prov := offline.New()
 			old := img("offline", "old", "Renamed in the spec")
 			w.apply(context.Background(), w.plan([]*spec.Asset{old}), prov, executor.Options{})
@@ -110,6 +116,7 @@ func TestMovedBlock(t *testing.T) {
 				if err := w.fs.RemoveAll(w.path(".pixform")); err != nil {
 					t.Fatal(err)
 				}
+				w.kept = nil // the other backend's state is empty too
 				w.open()
 			}
 

@@ -52,7 +52,32 @@ type world struct {
 	t     *testing.T
 	fs    afero.Fs
 	dir   string
-	store *state.Store
+	store state.Backend
+	// backend, when set, makes the store instead of the local
+	// directory: given the state the last one closed with (nil at first).
+	backend func(prev *state.State) state.Backend
+	kept    *state.State // the state the last store closed with, for backend
+}
+
+// newBackendWorld is a world on a memory filesystem whose state lives in
+// a state.Memory wrapped by state.WithLockfile, as another backend's
+// would: not in .pixform/.
+func newBackendWorld(t *testing.T) *world {
+	w := &world{t: t, fs: afero.NewMemMapFs(), dir: "/proj"}
+	w.backend = func(prev *state.State) state.Backend {
+		b, err := state.WithLockfile(w.fs, w.dir, state.NewMemory(prev))
+		if err != nil {
+			t.Fatalf("state.WithLockfile: %v", err)
+		}
+		return b
+	}
+	w.open()
+	t.Cleanup(func() {
+		if w.store != nil {
+			w.store.Close()
+		}
+	})
+	return w
 }
 
 // newWorld is a world on the OS filesystem, in a temp directory.
@@ -79,6 +104,10 @@ func openWorld(t *testing.T, fsys afero.Fs, dir string) *world {
 
 func (w *world) open() {
 	w.t.Helper()
+	if w.backend != nil {
+		w.store = w.backend(w.kept)
+		return
+	}
 	st, err := state.Open(w.fs, w.dir, state.LockOptions{})
 	if err != nil {
 		w.t.Fatalf("state.Open: %v", err)
@@ -89,6 +118,9 @@ func (w *world) open() {
 // close closes the store, which folds the journal and writes the lockfile.
 func (w *world) close() {
 	w.t.Helper()
+	if w.backend != nil {
+		w.kept = w.store.State()
+	}
 	if err := w.store.Close(); err != nil {
 		w.t.Fatalf("Store.Close: %v", err)
 	}
@@ -310,6 +342,9 @@ func failures(s executor.Summary) map[string]string {
 // readState reads the state as a later run would, the store closed.
 func readState(t *testing.T, w *world) *state.State {
 	t.Helper()
+	if w.backend != nil {
+		return w.kept
+	}
 	st, err := state.Load(w.fs, w.dir)
 	if err != nil {
 		t.Fatalf("state.Load: %v", err)

@@ -309,3 +309,37 @@ func ForceUnlock(fs afero.Fs, dir, id string) (*Holder, error) {
 	}
 	return held, nil
 }
+
+// dirLock is the directory lock a Store holds: .pixform/lock.json, made
+// by acquire, naming this pixform until release.
+type dirLock struct {
+	fs     afero.Fs
+	dir    string
+	holder *Holder
+	took   *Takeover // the gone holder's lock acquire took over, or nil
+}
+
+// lockDir takes the directory lock of dir (see acquire).
+func lockDir(fs afero.Fs, dir string, opts LockOptions) (*dirLock, error) {
+	me, took, err := acquire(fs, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &dirLock{fs: fs, dir: dir, holder: me, took: took}, nil
+}
+
+// lost returns "" while the lock file still names this holder, or what
+// became of the lock ("removed", "taken by ...").
+func (l *dirLock) lost() string {
+	held, err := readHolder(l.fs, filePath(l.dir, LockFile))
+	switch {
+	case err != nil:
+		return "removed"
+	case held.ID != l.holder.ID:
+		return "taken by " + held.String()
+	}
+	return ""
+}
+
+// release removes the lock file if it still names this holder.
+func (l *dirLock) release() error { return release(l.fs, l.dir, l.holder.ID) }

@@ -12,6 +12,33 @@
 // state without the lock, for plan. This package is a leaf: it imports
 // nothing else of pixform.
 //
+// # Parts, one job each
+//
+//   - The model: State and its types (types.go, state.go), and the
+//     records that change it (journal.go: record.validate checks a call
+//     against the state, record.apply performs it).
+//   - The seam: Backend (backend.go), the calls an apply records through;
+//     the executor's Options.Store and the CLI's apply, import, accept and
+//     state rm take it. Memory (memory.go) is the reference of what the
+//     calls mean, in memory only.
+//   - The local directory's Backend, Store (store.go), put together from
+//     the directory lock (dirLock, dirlock.go, exclusive.go), the journal
+//     (journal, compact.go, groupcommit.go: append, group commit, fold into
+//     state.json) and the lockfile writer.
+//   - The lockfile: its codec (lockfile.go, lockfile_fast.go) and
+//     LockfileWriter (lockwriter.go), which keeps it in step with the
+//     state during an apply. The local Store writes it at each fold;
+//     WithLockfile (withlockfile.go) gives any other Backend the same at
+//     Close, since the lockfile stays in git whatever keeps the state.
+//
+// A second backend (PostgreSQL, backend/pg, which imports nothing of
+// pixform) plugs in as an adapter outside this package that implements
+// Backend over its session, answering each call as Memory does (see
+// TestMemoryIsTheStore for the calls), wrapped by WithLockfile. Its
+// counterparts of Load (for plan), Open and ForceUnlock are chosen by the
+// CLI; the file-hash cache (State.Files) is recorded through SetFiles like
+// the rest.
+//
 // # Files
 //
 // All of them sit in the spec directory and are reached through an

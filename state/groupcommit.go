@@ -11,21 +11,21 @@ import "fmt"
 // After a failed fsync the journal's unsynced lines are in doubt: every
 // record that fsync covered gets its error, and the next record or Close
 // folds the state, which is in memory, into state.json first.
-func (st *Store) syncTo(op string, seq uint64) error {
-	st.syncing.Lock()
-	defer st.syncing.Unlock()
-	st.mu.Lock()
-	if st.synced >= seq {
-		st.mu.Unlock()
+func (j *journal) syncTo(op string, seq uint64) error {
+	j.syncing.Lock()
+	defer j.syncing.Unlock()
+	j.mu.Lock()
+	if j.synced >= seq {
+		j.mu.Unlock()
 		return nil
 	}
-	if st.failedTo >= seq {
-		err := st.syncErr
-		st.mu.Unlock()
+	if j.failedTo >= seq {
+		err := j.syncErr
+		j.mu.Unlock()
 		return fmt.Errorf("record %s: %w", op, err)
 	}
-	f, upTo := st.journal, st.appended
-	st.mu.Unlock()
+	f, upTo := j.file, j.appended
+	j.mu.Unlock()
 	if f == nil { // Close failed to fold, and closed the journal
 		return fmt.Errorf("record %s: %w before the record was made durable", op, errClosed)
 	}
@@ -33,9 +33,9 @@ func (st *Store) syncTo(op string, seq uint64) error {
 	// A fold may close f meanwhile: the file is closed only once this
 	// Sync returns, and the fold makes the records durable itself.
 	err := f.Sync()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.synced >= seq {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.synced >= seq {
 		return nil
 	}
 	if err != nil {
@@ -43,11 +43,11 @@ func (st *Store) syncTo(op string, seq uint64) error {
 		// writeback, not only those up to upTo: lines appended while
 		// this fsync was starting share its pages, and a later fsync of
 		// the same file would report success without writing them.
-		st.failedTo = st.appended
-		st.syncErr = fmt.Errorf("sync state journal: %w", err)
-		st.brokenErr = st.syncErr
-		return fmt.Errorf("record %s: %w", op, st.syncErr)
+		j.failedTo = j.appended
+		j.syncErr = fmt.Errorf("sync state journal: %w", err)
+		j.broken = j.syncErr
+		return fmt.Errorf("record %s: %w", op, j.syncErr)
 	}
-	st.synced = max(st.synced, upTo)
+	j.synced = max(j.synced, upTo)
 	return nil
 }

@@ -100,9 +100,9 @@ func TestGroupCommitLateRecordAfterFailedSync(t *testing.T) {
 	errB := make(chan error, 1)
 	go func() { errB <- st.RecordDone(testAsset(2)) }()
 	for { // B's line is in the journal; B queues behind A's fsync
-		st.mu.Lock()
-		n := st.appended
-		st.mu.Unlock()
+		st.j.mu.Lock()
+		n := st.j.appended
+		st.j.mu.Unlock()
 		if n == 3 {
 			break
 		}

@@ -78,9 +78,9 @@ func TestGroupCommit(t *testing.T) {
 		go func() { errs <- st.RecordDone(testAsset(2 + i)) }()
 	}
 	for { // until every record is in the journal, waiting on the fsync
-		st.mu.Lock()
-		appended := st.appended
-		st.mu.Unlock()
+		st.j.mu.Lock()
+		appended := st.j.appended
+		st.j.mu.Unlock()
 		if appended == n+2 {
 			break
 		}

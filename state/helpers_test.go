@@ -56,10 +56,10 @@ func openStore(t testing.TB, fs afero.Fs, dir string) *Store {
 // process is alive).
 func crash(t testing.TB, fs afero.Fs, dir string, st *Store) {
 	t.Helper()
-	if st.journal != nil {
-		_ = st.journal.Close()
+	if st.j.file != nil {
+		_ = st.j.file.Close()
 	}
-	if _, err := ForceUnlock(fs, dir, st.holder.ID); err != nil {
+	if _, err := ForceUnlock(fs, dir, st.lock.holder.ID); err != nil {
 		t.Fatalf("ForceUnlock: %v", err)
 	}
 }

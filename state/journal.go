@@ -3,6 +3,7 @@ package state
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -144,6 +145,51 @@ func (r *record) check() error {
 	}
 	if bad {
 		return fmt.Errorf("incomplete %s record", r.Op)
+	}
+	return nil
+}
+
+// validate checks r against the state s it is about to be performed on,
+// as every backend does before recording it: errNothing when it would
+// change nothing, an error naming the call when it cannot be recorded.
+// lockOnly reports the images only the lockfile knows (a fresh clone's),
+// which Forget and Move accept too; nil means none.
+func (r *record) validate(s *State, lockOnly func(addr string) bool) error {
+	inLock := func(addr string) bool { return lockOnly != nil && lockOnly(addr) }
+	switch r.Op {
+	case opIntent:
+		if r.Pending == nil || r.Pending.Addr == "" {
+			return errors.New("record intent: the pending task has no address")
+		}
+	case opDone:
+		if r.Asset == nil || r.Asset.Addr == "" {
+			return errors.New("record done: the asset has no address")
+		}
+	case opSubmitted:
+		if r.TaskID == "" {
+			return fmt.Errorf("record submitted %s: empty task id", r.Addr)
+		}
+		if s.Pending[r.Addr] == nil {
+			return fmt.Errorf("record submitted %s: no intent was recorded for it", r.Addr)
+		}
+	case opAbandoned, opUnsent, opAmbiguous, opCounted:
+		if s.Pending[r.Addr] == nil {
+			return errNothing // abandoned or done meanwhile: nothing to drop or mark
+		}
+	case opForget:
+		if s.Assets[r.Addr] == nil && s.Pending[r.Addr] == nil && !inLock(r.Addr) {
+			return errNothing
+		}
+	case opMove:
+		if r.Addr == "" || r.To == "" {
+			return fmt.Errorf("move %q to %q: empty address", r.Addr, r.To)
+		}
+		if s.Assets[r.Addr] == nil && !inLock(r.Addr) {
+			return fmt.Errorf("move %s to %s: %s is not in the state", r.Addr, r.To, r.Addr)
+		}
+		if r.To != r.Addr && s.Assets[r.To] != nil {
+			return fmt.Errorf("move %s to %s: %s is already in the state; forget it first", r.Addr, r.To, r.To)
+		}
 	}
 	return nil
 }

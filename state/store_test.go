@@ -305,8 +305,8 @@ func TestBackup(t *testing.T) {
 	for i := 1; i < 800; i++ {
 		must(t, st.RecordDone(testAsset(i)))
 	}
-	if st.cur.Serial < 3 {
-		t.Errorf("got serial %d before Close, want at least 3: this test needs automatic folds", st.cur.Serial)
+	if st.j.cur.Serial < 3 {
+		t.Errorf("got serial %d before Close, want at least 3: this test needs automatic folds", st.j.cur.Serial)
 	}
 	must(t, st.Close())
 	if got := readFile(t, fs, "/spec/"+BackupFile); string(got) != string(first) {

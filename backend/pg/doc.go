@@ -69,22 +69,22 @@
 //
 // # How the lead plugs it in
 //
-// state's Backend seam, as this package expects it:
-//
-//	type Backend interface {
-//		Load(ctx) (*State, error)                 // Images+PendingTasks+ModelStats+Workspace.Serial
-//		Lock(ctx, LockOptions) (Writer, error)    // DB.Lock
-//		ForceUnlock(ctx, id string) (*Holder, error)
-//	}
-//	type Writer interface { // what the executor records through; state.Store has these today
-//		RecordIntent(Pending) error              // Session.PutIntent (+ Claim before submitting)
-//		RecordSubmitted(addr, taskID string, at time.Time) error // SetPendingTask (+ SetTask)
-//		RecordDone(Asset) error                  // PutImage + AddCredits
-//		RecordAbandoned(addr string) error       // DeletePending (+ Release)
-//		Forget(addr string) error                // DeleteImage
-//		Move(from, to, output string) error      // MoveImage
-//		Close() error                            // Session.Close
-//	}
+// state.Backend (state/backend.go) is the seam: the calls an apply records
+// through (State, RecordIntent, RecordSubmitted, RecordDone,
+// RecordAbandoned, RecordUnsent, RecordAmbiguous, RecordCounted, Forget,
+// Move, SetFiles, Holder, TookOver, TakeoverReason, Close). An adapter over
+// a Session implements it (RecordIntent: PutIntent, + Claim before
+// submitting; RecordSubmitted: SetPendingTask, + SetTask; RecordDone:
+// PutImage + AddCredits; RecordAbandoned: DeletePending, + Release;
+// Forget: DeleteImage; Move: MoveImage; Close: Session.Close), answers each
+// call as state.Memory does (state's TestMemoryIsTheStore lists them), and
+// is wrapped by state.WithLockfile, which writes pixform.lock.hcl at Close.
+// Two gaps to fill there: Pending has no Unsent, Ambiguous and Counted
+// flags yet, which the Record* marks set; and SetFiles and State().Files,
+// the file-hash cache, stay local (the adapter keeps them in .pixform/).
+// The CLI chooses the counterparts of state.LoadWithLock (Images +
+// PendingTasks + ModelStats + Workspace.Serial), state.Open (DB.Lock) and
+// state.ForceUnlock.
 //
 // state/pg (or a state.Backend built in internal/cli, to keep state a
 // leaf) converts state.Asset <-> Image and state.Pending <-> Pending. The

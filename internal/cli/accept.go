@@ -57,7 +57,7 @@ func runAccept(e *env, args []string) int {
 // accept records the file at a's output as a's image, under the state
 // lock: the image must be recorded already (else it is an import), with
 // no task in flight, and its fingerprint known now.
-func (e *env) accept(store *state.Store, sp *spec.Spec, a *spec.Asset) int {
+func (e *env) accept(store state.Backend, sp *spec.Spec, a *spec.Asset) int {
 	st := store.State()
 	lock, err := state.ReadLock(e.fs, e.dir)
 	if err != nil {

@@ -103,7 +103,7 @@ func runApply(e *env, args []string) int {
 
 // openStore takes the state lock, saying so when it took over the lock of
 // a dead apply.
-func (e *env) openStore(timeout time.Duration) (*state.Store, bool) {
+func (e *env) openStore(timeout time.Duration) (state.Backend, bool) {
 	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: timeout, Context: e.ctx})
 	if err != nil {
 		e.errorf("%v", err)
@@ -120,7 +120,7 @@ func (e *env) openStore(timeout time.Duration) (*state.Store, bool) {
 	return store, true
 }
 
-func (e *env) closeStore(store *state.Store) {
+func (e *env) closeStore(store state.Backend) {
 	if err := store.Close(); err != nil {
 		e.errorf("%v", err)
 	}
@@ -129,7 +129,7 @@ func (e *env) closeStore(store *state.Store) {
 // execute runs a plan with the store it was made under and the providers
 // built for it (see providers), closes both (closing the store writes the
 // lockfile), prints the summary and returns the exit code.
-func (e *env) execute(store *state.Store, providers map[string]provider.Provider, p *planner.Plan, parallelism int, maxCredits float64) int {
+func (e *env) execute(store state.Backend, providers map[string]provider.Provider, p *planner.Plan, parallelism int, maxCredits float64) int {
 	defer closeProviders(providers)
 	var printer applyReporter = newEventPrinter(e).forPlan(p)
 	if live, ok := e.liveProgress(p, parallelism); ok { // a terminal, not -json (progress.go)

@@ -91,7 +91,7 @@ func unknownImportAddr(sp *spec.Spec, addr string) string {
 
 // importFile plans the asset to learn its fingerprint, puts the file at the
 // asset's output and records it as done, with no task.
-func (e *env) importFile(store *state.Store, sp *spec.Spec, a *spec.Asset, src, name string, data []byte, format string) int {
+func (e *env) importFile(store state.Backend, sp *spec.Spec, a *spec.Asset, src, name string, data []byte, format string) int {
 	st := store.State()
 	lock, err := state.ReadLock(e.fs, e.dir)
 	if err != nil {

@@ -228,7 +228,7 @@ func runStateRm(e *env, args []string) int {
 
 // stateRm forgets every recorded image that filters name; when one names
 // nothing, it forgets none.
-func (e *env) stateRm(store *state.Store, filters []string) int {
+func (e *env) stateRm(store state.Backend, filters []string) int {
 	st := store.State()
 	r, err := e.readRecorded(st)
 	if err != nil {
