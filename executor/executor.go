@@ -15,6 +15,7 @@ import (
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/provider"
 	"github.com/pixform/pixform/state"
+	"github.com/pixform/pixform/store"
 )
 
 // Defaults of Options.
@@ -52,6 +53,11 @@ type Options struct {
 	// allows it for the images named (-replace).
 	ResubmitAmbiguous bool
 	Resubmit          []string
+	// Images, when set, keeps every image downloaded (before it is renamed
+	// to its output) and records its generation (before the state records
+	// the image): a failure to keep it fails the image and keeps its task
+	// id, so that the next apply downloads it again instead of paying.
+	Images store.Store
 }
 
 type executor struct {
