@@ -112,6 +112,9 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 		return sum, err
 	}
 	e.warnStrayPending()
+	if err := e.restoreAll(ctx, &sum); err != nil {
+		return sum, err
+	}
 	err := e.generateAll(ctx, &sum)
 	if serr := opts.Store.SetFiles(e.written); serr != nil && err == nil {
 		err = serr

@@ -14,6 +14,7 @@ import (
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/provider/offline"
 	"github.com/pixform/pixform/spec"
+	"github.com/pixform/pixform/state"
 	"github.com/pixform/pixform/store"
 )
 
@@ -130,4 +131,58 @@ type noSpaceFile struct{ afero.File }
 
 func (f noSpaceFile) Write(p []byte) (int, error) {
 	return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+}
+
+// TestRestoreCorruptGeneratesInstead: a restore whose stored copy no
+// longer matches its sha256 is reported, never copied into the output,
+// and the image is generated instead.
+func TestRestoreCorruptGeneratesInstead(t *testing.T) {
+	t.Parallel()
+	w := newMemWorld(t)
+	srv, prov := newFake(t, fakeapi.Options{})
+	dir := w.dir + "/.pixform/store"
+	imgs := store.NewLocal(w.fs, dir)
+	logo := img(prov.Kind(), "logo", "A banana-shaped rocket logo")
+	w.apply(context.Background(), w.plan([]*spec.Asset{logo}), prov, executor.Options{Images: imgs})
+	first := w.landed(logo)
+	w.reopen()
+	if err := w.fs.Remove(w.path(logo.Output)); err != nil {
+		t.Fatal(err)
+	}
+	gens := func(fp string) []planner.Generation {
+		gs, _ := imgs.Generations(t.Context(), store.Query{Fingerprint: fp})
+		var out []planner.Generation
+		for _, g := range gs {
+			out = append(out, planner.Generation{SHA256: g.SHA256, TaskID: g.TaskID, Created: g.Created})
+		}
+		return out
+	}
+	lock, err := state.ReadLock(w.fs, w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, diags := planner.Make(w.fs, &spec.Spec{Dir: w.dir, Assets: []*spec.Asset{logo}}, w.store.State(), lock, planner.Options{Generations: gens})
+	if diags.HasErrors() || p.Changes[0].Action != planner.Restore {
+		t.Fatalf("plan: %v, action %v, want a restore", diags, p.Changes[0].Action)
+	}
+	h := strings.TrimPrefix(sha(first), "sha256:")
+	blob := dir + "/blobs/" + h[:2] + "/" + h
+	if err := afero.WriteFile(w.fs, blob, append([]byte(nil), first[:len(first)-1]...), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	sum, rec := w.apply(context.Background(), p, prov, executor.Options{Images: imgs})
+	if sum.Generated != 1 || sum.Restored != 0 {
+		t.Fatalf("generated %d, restored %d; want the corrupt copy generated instead: %v", sum.Generated, sum.Restored, failures(sum))
+	}
+	warned := false
+	for _, ev := range rec.of(executor.EventWarning, logo.Addr) {
+		warned = warned || (strings.Contains(ev.Message, "do not match their sha256") && strings.Contains(ev.Message, "generated instead"))
+	}
+	if !warned {
+		t.Fatalf("no warning names the corrupt copy: %v", texts(sum, rec))
+	}
+	if srv.SubmitCount(logo.Prompt) != 2 {
+		t.Fatalf("submitted %d times, want 2", srv.SubmitCount(logo.Prompt))
+	}
+	w.landed(logo)
 }

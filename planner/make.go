@@ -18,6 +18,10 @@ import (
 type Options struct {
 	Targets []string // canonical addresses (instances or whole blocks): plan only these and what they depend on
 	Replace []string // canonical instance addresses to regenerate anyway
+	// Generations, when set, says what the image store holds of a
+	// fingerprint: a change that would generate one it holds is planned
+	// as a restore instead (not with Replace).
+	Generations GenerationsFunc
 }
 
 type planner struct {
@@ -246,15 +250,16 @@ func (p *planner) decide(a *spec.Asset) *Change {
 	}
 	if ch.Action.Generates() {
 		ch.Inputs, ch.Fingerprint = generated(a, ids)
-		if a.PreventRegenerate && pr != nil {
-			p.errorf(a, "Regeneration prevented",
-				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
-				a.Addr, describeReasons(ch.Reasons))
-		}
 		if pend := p.st.Pending[a.Addr]; pend != nil && pend.TaskID != "" && pend.Fingerprint == ch.Fingerprint {
 			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonTaskResumed, TaskID: pend.TaskID})
 		} else {
 			ch.Cost = p.estimate(a)
+			p.planRestore(ch) // the store may hold it: then it is not paid again
+		}
+		if ch.Action.Generates() && a.PreventRegenerate && pr != nil {
+			p.errorf(a, "Regeneration prevented",
+				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
+				a.Addr, describeReasons(ch.Reasons))
 		}
 	}
 	return ch

@@ -12,6 +12,7 @@ type Action string
 const (
 	Create  Action = "create"  // generate an image that does not exist
 	Replace Action = "replace" // generate again: inputs changed or -replace
+	Restore Action = "restore" // copy a generation the store holds into place: no network, no credits
 	Move    Action = "move"    // only the output path changed: move the file
 	Delete  Action = "delete"  // removed from the spec: delete its output, forget it
 	Forget  Action = "forget"  // removed from the spec, its file not deleted (another image's now, edited by hand, or gone): forget it only
@@ -45,6 +46,9 @@ type Change struct {
 	Drift bool
 	// Cost is the estimated credits of a generation.
 	Cost float64
+	// Restore is set on a restore: the generation to copy out of the
+	// store, and what to do when the store's copy is missing or corrupt.
+	Restore *Restoring
 }
 
 // Prior is what pixform recorded about an asset before this plan.
@@ -83,7 +87,7 @@ type Plan struct {
 
 // Counts tallies the actions of a plan.
 type Counts struct {
-	Create, Replace, Move, Delete, Forget, NoOp, Drift int
+	Create, Replace, Move, Delete, Forget, NoOp, Drift, Restore int
 }
 
 // Counts returns how many changes of each action the plan holds.
@@ -101,6 +105,8 @@ func (p *Plan) Counts() Counts {
 			c.Delete++
 		case Forget:
 			c.Forget++
+		case Restore:
+			c.Restore++
 		default:
 			c.NoOp++
 		}

@@ -160,6 +160,8 @@ func (d *progressDisplay) event(ev executor.Event) {
 		d.println("%s: deleted %s", ev.Addr, ev.Message)
 	case executor.EventForgotten:
 		d.println("%s: forgotten (%s)", ev.Addr, ev.Message)
+	case executor.EventRestored:
+		d.println("%s: %s", ev.Addr, ev.Message)
 	case executor.EventWarning:
 		d.println("%s: %s %s", ev.Addr, d.pt.paint(colorChanged, "warning:"), ev.Message)
 	}

@@ -77,12 +77,17 @@ func writePlan(w io.Writer, pt painter, p *planner.Plan) {
 }
 
 // forgets names the records a plan drops while keeping their files, as
-// Terraform names its forgets: only when there are some.
+// Terraform names its forgets, and the images restored from the store:
+// only when there are some.
 func forgets(c planner.Counts) string {
-	if c.Forget == 0 {
-		return ""
+	out := ""
+	if c.Forget > 0 {
+		out = fmt.Sprintf(", %d to forget", c.Forget)
 	}
-	return fmt.Sprintf(", %d to forget", c.Forget)
+	if c.Restore > 0 { // the store's copies: free, so named only when there are some
+		out += fmt.Sprintf(", %d to restore", c.Restore)
+	}
+	return out
 }
 
 // writeChange renders one change:
@@ -159,6 +164,8 @@ func symbol(a planner.Action) (sym, verb, color string) {
 		return "-", "deleted", colorRemoved
 	case planner.Forget:
 		return ".", "forgotten (its file is not deleted)", colorRemoved
+	case planner.Restore:
+		return "<", "restored from the store (no credits)", colorMoved
 	default:
 		return " ", "updated in state", "0"
 	}

@@ -31,7 +31,7 @@ func toWire(p *planner.Plan) (planV2, error) {
 	}
 	for i := range p.Changes {
 		ch := &p.Changes[i]
-		if ch.Action.Generates() && ch.Asset != nil && ch.Asset.Sensitive {
+		if (ch.Action.Generates() || ch.Action == planner.Restore) && ch.Asset != nil && ch.Asset.Sensitive { // a restore may generate, and records the prompt
 			return planV2{}, &SensitiveError{Addr: ch.Addr}
 		}
 		w.Changes[i] = changeToWire(ch)
@@ -73,6 +73,13 @@ func changeToWire(ch *planner.Change) changeV2 {
 	w := changeV2{Addr: ch.Addr, Action: string(ch.Action), Reasons: reasonsToWire(ch.Reasons),
 		Fingerprint: ch.Fingerprint, Inputs: ch.Inputs, MovedFrom: ch.MovedFrom,
 		Drift: ch.Drift, Cost: ch.Cost}
+	if r := ch.Restore; r != nil {
+		w.Restore = &restoreV2{SHA256: r.SHA256, TaskID: r.TaskID, Model: r.Model, Credits: r.Credits,
+			Instead: string(r.Instead), InsteadCost: r.InsteadCost}
+		if !r.Created.IsZero() {
+			w.Restore.Created = r.Created.UTC().Format(time.RFC3339Nano)
+		}
+	}
 	if a := ch.Asset; a != nil {
 		img := &imageV2{Addr: a.Addr, Name: a.Name, Key: a.Key, Provider: a.Provider,
 			Model: a.Model, Prompt: a.Prompt, Sensitive: a.Sensitive, Output: a.Output,
@@ -176,7 +183,7 @@ func durationFromWire(s string) (time.Duration, error) {
 }
 
 func actionFromWire(s string) (planner.Action, bool) {
-	for _, a := range []planner.Action{planner.Create, planner.Replace, planner.Move, planner.Delete, planner.Forget, planner.NoOp} {
+	for _, a := range []planner.Action{planner.Create, planner.Replace, planner.Move, planner.Delete, planner.Forget, planner.NoOp, planner.Restore} {
 		if string(a) == s {
 			return a, true
 		}
@@ -209,6 +216,21 @@ func changeFromWire(w changeV2) (planner.Change, error) {
 		ch.Prior = &planner.Prior{Output: pr.Output, SHA256: pr.SHA256, Fingerprint: pr.Fingerprint,
 			Model: pr.Model, Prompt: pr.Prompt, Inputs: pr.Inputs, FromLock: pr.FromLock,
 			Sensitive: pr.Sensitive, Ignored: pr.Ignored}
+	}
+	if r := w.Restore; r != nil {
+		instead, ok := actionFromWire(r.Instead)
+		if !ok {
+			return planner.Change{}, fmt.Errorf("unknown action %q instead of a restore", r.Instead)
+		}
+		ch.Restore = &planner.Restoring{Generation: planner.Generation{SHA256: r.SHA256, TaskID: r.TaskID, Model: r.Model, Credits: r.Credits},
+			Instead: instead, InsteadCost: r.InsteadCost}
+		if r.Created != "" {
+			t, err := time.Parse(time.RFC3339Nano, r.Created)
+			if err != nil {
+				return planner.Change{}, fmt.Errorf("restore of %s: created %q: %w", w.Addr, r.Created, err)
+			}
+			ch.Restore.Created = t
+		}
 	}
 	return ch, nil
 }

@@ -45,6 +45,19 @@ type changeV2 struct {
 	MovedFrom   string            `json:"moved_from,omitempty"`
 	Drift       bool              `json:"drift,omitempty"`
 	Cost        float64           `json:"cost,omitempty"`
+	Restore     *restoreV2        `json:"restore,omitempty"`
+}
+
+// restoreV2 is the stored generation a restore copies into place
+// (planner.Restoring), and what apply does when the store's copy is gone.
+type restoreV2 struct {
+	SHA256      string  `json:"sha256"`
+	TaskID      string  `json:"task_id,omitempty"`
+	Model       string  `json:"model,omitempty"`
+	Credits     float64 `json:"credits,omitempty"`
+	Created     string  `json:"created,omitempty"` // RFC 3339
+	Instead     string  `json:"instead"`
+	InsteadCost float64 `json:"instead_cost,omitempty"`
 }
 
 // reasonV2 is a reason code and its details (planner.Reason). The values
