@@ -1,6 +1,9 @@
 package planner
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Generation is one image the store holds for a fingerprint, as the
 // planner needs to know it: enough to plan a restore and to say when the
@@ -34,7 +37,7 @@ type Restoring struct {
 // is taken when there is one (an output deleted by mistake comes back as
 // it was), the newest otherwise.
 func (p *planner) planRestore(ch *Change) {
-	if p.opts.Generations == nil || ch.Fingerprint == "" || contains(p.opts.Replace, ch.Addr) {
+	if p.opts.Generations == nil || ch.Fingerprint == "" || slices.Contains(p.opts.Replace, ch.Addr) {
 		return
 	}
 	gens := p.opts.Generations(ch.Fingerprint)
