@@ -167,10 +167,10 @@ func (p *planner) recorded(addr string) *Prior {
 	a, inState := p.st.Assets[addr]
 	li, inLock := p.lock[addr]
 	if inState && !(inLock && p.lockWins(a, li)) {
-		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs, Sensitive: a.Sensitive}
+		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs, Sensitive: a.Sensitive, Pick: a.Pick}
 	}
 	if inLock {
-		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true, Ignored: li.DecodeIgnored()}
+		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true, Ignored: li.DecodeIgnored(), Pick: li.Pick}
 	}
 	return nil
 }
@@ -262,6 +262,8 @@ func (p *planner) decide(a *spec.Asset) *Change {
 				a.Addr, describeReasons(ch.Reasons))
 		}
 	}
+	p.planCandidates(ch, a)
+	ch.Unpicked = Variants(a) > 1 && (ch.Action == NoOp || ch.Action == AddCandidates) && pr != nil && pr.Pick == ""
 	return ch
 }
 
@@ -308,7 +310,7 @@ func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 	ids := refIdentities(a, func(r spec.Ref) (string, bool) {
 		if r.Kind == spec.RefAsset {
 			up := p.changes[r.Addr]
-			if up != nil && up.Action.Generates() {
+			if up != nil && up.Action.Generates() { // not AddCandidates: its output stays
 				first = cmp.Or(first, r.Addr)
 				return "", false
 			}

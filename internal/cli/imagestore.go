@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -73,4 +74,15 @@ func shortSum(sum string) string {
 		return sum[:len("sha256:")+12]
 	}
 	return sum
+}
+
+// writeUnpicked notes the images with candidates of which none is picked
+// yet: not a change, a choice left to make.
+func writeUnpicked(w io.Writer, p *planner.Plan) {
+	for _, ch := range p.Changes {
+		if ch.Unpicked {
+			fmt.Fprintf(w, "\nNote: %s has candidates and none is picked yet: its output holds the first that landed. "+
+				"'pixform candidates %s' lists them; 'pixform pick %s N' picks one.\n", ch.Addr, ch.Addr, ch.Addr)
+		}
+	}
 }

@@ -210,6 +210,9 @@ func changeCounts(c planner.Counts, operation string) map[string]any {
 	if c.Restore > 0 {
 		m["restore"] = c.Restore
 	}
+	if c.AddCandidates > 0 {
+		m["add_candidates"] = c.AddCandidates
+	}
 	return m
 }
 

@@ -48,6 +48,7 @@ func (e *env) renderPlan(p *planner.Plan, st *state.State) {
 		return
 	}
 	writePlan(e.stdout, e.painter(), p)
+	writeUnpicked(e.stdout, p)
 	e.pendingNote(st)
 }
 
@@ -87,6 +88,9 @@ func forgets(c planner.Counts) string {
 	if c.Restore > 0 { // the store's copies: free, so named only when there are some
 		out += fmt.Sprintf(", %d to restore", c.Restore)
 	}
+	if c.AddCandidates > 0 {
+		out += fmt.Sprintf(", %d to add candidates to", c.AddCandidates)
+	}
 	return out
 }
 
@@ -117,8 +121,11 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 	for _, r := range reasonTexts(ch) {
 		fmt.Fprintf(w, "      reason: %s\n", r)
 	}
-	if !ch.Action.Generates() || ch.Asset == nil {
+	if !(ch.Action.Pays() || ch.Candidates > 0) || ch.Asset == nil {
 		return
+	}
+	if ch.Candidates > 0 {
+		fmt.Fprintf(w, "      candidates: %d new (variants = %d)\n", ch.Candidates, planner.Variants(ch.Asset))
 	}
 	a := ch.Asset
 	before := ""
@@ -166,6 +173,8 @@ func symbol(a planner.Action) (sym, verb, color string) {
 		return ".", "forgotten (its file is not deleted)", colorRemoved
 	case planner.Restore:
 		return "<", "restored from the store (no credits)", colorMoved
+	case planner.AddCandidates:
+		return "+", "given more candidates (its output is kept)", colorAdded
 	default:
 		return " ", "updated in state", "0"
 	}

@@ -46,6 +46,8 @@ type changeV2 struct {
 	Drift       bool              `json:"drift,omitempty"`
 	Cost        float64           `json:"cost,omitempty"`
 	Restore     *restoreV2        `json:"restore,omitempty"`
+	Candidates  int               `json:"candidates,omitempty"`
+	Unpicked    bool              `json:"unpicked,omitempty"`
 }
 
 // restoreV2 is the stored generation a restore copies into place
@@ -83,6 +85,7 @@ type priorV2 struct {
 	FromLock    bool              `json:"from_lock,omitempty"`
 	Sensitive   bool              `json:"sensitive,omitempty"`
 	Ignored     map[string]string `json:"ignored,omitempty"`
+	Pick        string            `json:"pick,omitempty"`
 }
 
 // imageV2 is one instance of an image block, as apply needs it.
@@ -102,6 +105,7 @@ type imageV2 struct {
 	DependsOn         []string `json:"depends_on,omitempty"`
 	IgnoreChanges     []string `json:"ignore_changes,omitempty"`
 	PreventRegenerate bool     `json:"prevent_regenerate,omitempty"`
+	Variants          int      `json:"variants,omitempty"`
 }
 
 // refV2 is a reference image: kind "url", "file" or "image".
@@ -126,4 +130,5 @@ type lockImageV2 struct {
 	Fingerprint string `json:"fingerprint"`
 	Model       string `json:"model"`
 	Ignored     string `json:"ignored,omitempty"`
+	Pick        string `json:"pick,omitempty"`
 }
