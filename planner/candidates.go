@@ -98,6 +98,8 @@ func (p *planner) planCandidates(ch *Change, a *spec.Asset) {
 	need := n
 	switch {
 	case ch.Action.Generates():
+	case ch.Action == NoOp && ch.Prior != nil && ch.Prior.Pick != "":
+		return // picked: the choice is made (store gc may have collected the others); -replace makes a new set
 	case ch.Action == Restore || (ch.Action == NoOp && !ch.Drift && p.opts.Generations != nil):
 		held := 0
 		if p.opts.Generations != nil {
