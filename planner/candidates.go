@@ -31,27 +31,38 @@ func CandidateOf(key string) (addr string, k int) {
 
 // CandidateKeys returns the keys under which apply makes need candidates
 // of addr: first those whose tasks an earlier apply left in flight for the
-// fingerprint fp (they are resumed, not paid again), then unused ones. It
+// fingerprint fp (they are resumed, not paid again), then those where an
+// earlier apply stopped while submitting (submitted again, with the same
+// warning as any image), then unused ones. It
 // also returns how many of them are resumed. One function, so that what
 // plan estimates is what apply submits.
 func CandidateKeys(pending map[string]*state.Pending, addr, fp string, need int) (keys []string, resumed int) {
 	used := map[string]bool{}
-	var inFlight []string
+	var inFlight, intents []string
 	for key, p := range pending {
 		if a, k := CandidateOf(key); a == addr && k > 0 {
 			used[key] = true
-			if p.TaskID != "" && (fp == "" || p.Fingerprint == fp) {
+			switch {
+			case p.TaskID != "" && (fp == "" || p.Fingerprint == fp):
 				inFlight = append(inFlight, key)
+			case p.TaskID == "":
+				intents = append(intents, key)
 			}
 		}
 	}
 	sortKeys(inFlight)
+	sortKeys(intents)
 	for _, key := range inFlight {
 		if len(keys) < need {
 			keys = append(keys, key)
 		}
 	}
 	resumed = len(keys)
+	for _, key := range intents {
+		if len(keys) < need {
+			keys = append(keys, key)
+		}
+	}
 	for k := 1; len(keys) < need; k++ {
 		if key := CandidateKey(addr, k); !used[key] {
 			keys = append(keys, key)
