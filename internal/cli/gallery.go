@@ -40,6 +40,7 @@ func runGallery(e *env, args []string) int {
 		return e.errorf("no images to show: neither the state nor %s records any image here. Run 'pixform apply' first.", state.LockfileName)
 	}
 	page := e.galleryPage(dir, recs, source)
+	e.addCandidates(&page, dir, recs, true)
 	var buf bytes.Buffer
 	if err := galleryTemplate.Execute(&buf, page); err != nil {
 		return e.errorf("render the gallery: %v", err)
@@ -67,6 +68,7 @@ type galleryRecord struct {
 	Refs                        []string // as written in the spec: URL, or a slash path relative to the spec dir
 	GeneratedAt                 time.Time
 	Consumed                    float64
+	SHA256, Fingerprint, Pick   string // to find its candidates in the store
 }
 
 // galleryRecords reads the images from the state or, on a fresh clone with
@@ -84,6 +86,7 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 				Addr: a.Addr, Output: a.Output, Model: a.Model, Prompt: shownPrompt(a.Prompt, sensitive[a.Addr]),
 				PromptKnown: a.Prompt != "", // empty for an image adopted from a teammate's lockfile under -target
 				Refs:        a.Refs, GeneratedAt: a.GeneratedAt, Consumed: a.Consumed,
+				SHA256: a.SHA256, Fingerprint: a.Fingerprint, Pick: a.Pick,
 			})
 		}
 		return recs, "state", nil
@@ -94,7 +97,7 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 	}
 	recs := make([]galleryRecord, 0, len(lock.Images))
 	for _, li := range lock.Images {
-		recs = append(recs, galleryRecord{Addr: li.Addr, Output: li.Output, Model: li.Model})
+		recs = append(recs, galleryRecord{Addr: li.Addr, Output: li.Output, Model: li.Model, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Pick: li.Pick})
 	}
 	e.promptsFromSpec(recs, lock)
 	return recs, "lockfile", nil
