@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/store"
 )
@@ -15,20 +17,35 @@ import (
 // never copied into an output, and the image is generated instead, as the
 // plan would have without the store.
 func (e *executor) restoreAll(ctx context.Context, sum *Summary) error {
+	var todo []*planner.Change
 	for i := range e.plan.Changes {
-		ch := &e.plan.Changes[i]
-		if ch.Action != planner.Restore {
-			continue
+		if ch := &e.plan.Changes[i]; ch.Action == planner.Restore {
+			todo = append(todo, ch)
 		}
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("restore %s: apply was interrupted: %w", ch.Addr, err)
-		}
-		err := e.restore(ctx, ch)
+	}
+	// Copies run in parallel, as many as tasks may be in flight: each ends
+	// with an fsync, which is what a restore waits on.
+	errs := make([]error, len(todo))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.opts.Parallelism)
+	for i, ch := range todo {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				errs[i] = fmt.Errorf("restore %s: apply was interrupted: %w", ch.Addr, err)
+				return nil
+			}
+			errs[i] = e.restore(gctx, ch)
+			return nil
+		})
+	}
+	g.Wait()
+	for i, ch := range todo {
+		err := errs[i]
 		switch k := store.KindOf(err); {
 		case err == nil:
 			sum.Restored++
 			e.emit(Event{Kind: EventRestored, Addr: ch.Addr, Message: "restored from the store: " + ch.Restore.SHA256})
-		case ch.Restore == nil:
+		case ch.Restore == nil || ctx.Err() != nil:
 			return err
 		case (k == store.KindMissing || k == store.KindCorrupt || e.opts.Images == nil) && e.opts.Providers[ch.Asset.Provider] == nil:
 			// Only the restore was planned, so no provider was set up (a
