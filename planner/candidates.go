@@ -10,9 +10,10 @@ import (
 )
 
 // CandidateKey is the key under which the state records the task of the
-// candidate k (k >= 1) of the image addr while it is in flight: an address
-// never holds '#', so it cannot be another image's, and an image without
-// variants keeps its address as its key, as before candidates existed.
+// candidate k (k >= 1) of the image addr while it is in flight: no address
+// ends in '#' and digits (one with a key ends in ']'), so it cannot be
+// another image's, and an image without variants keeps its address as its
+// key, as before candidates existed.
 func CandidateKey(addr string, k int) string { return addr + "#" + strconv.Itoa(k) }
 
 // CandidateOf splits a pending key into the image's address and the
