@@ -86,6 +86,9 @@ func (e *executor) restore(ctx context.Context, ch *planner.Change) error {
 	}
 	rec := planner.Record(a, ch.Inputs, ch.Fingerprint, r.SHA256)
 	rec.TaskID, rec.Consumed, rec.GeneratedAt = r.TaskID, r.Credits, r.Created.UTC()
+	if ch.Prior != nil && ch.Prior.Pick == r.SHA256 {
+		rec.Pick = r.SHA256 // the picked image comes back still picked
+	}
 	if err := e.opts.Store.RecordDone(rec); err != nil {
 		return fmt.Errorf("restore %s: %w", ch.Addr, err)
 	}
