@@ -95,14 +95,16 @@ func (e *executor) generateCandidates(ctx context.Context, ch *planner.Change, c
 	var errs []error
 	landed, skippedAll := 0, true
 	for _, r := range results {
-		switch r.outcome {
+		switch r.outcome { // each candidate leaves the run under its key, as an image does
 		case ok:
 			landed++
 			skippedAll = false
 			continue
 		case failed:
 			skippedAll = false
-			e.emit(Event{Kind: EventWarning, Addr: ch.Addr, Message: fmt.Sprintf("candidate %s: %v", r.addr, r.err)})
+			e.emit(Event{Kind: EventFailed, Addr: r.addr, Message: r.err.Error()})
+		case skipped:
+			e.emit(Event{Kind: EventSkipped, Addr: r.addr, Message: r.err.Error()})
 		}
 		errs = append(errs, fmt.Errorf("candidate %s: %w", r.addr, r.err))
 	}
