@@ -29,6 +29,7 @@ func Settle(store state.Backend, p *planner.Plan) error {
 		}
 		rec := planner.Record(ch.Asset, ch.Inputs, pr.Fingerprint, pr.SHA256)
 		rec.Model = pr.Model // as the lockfile says: a lockfile of an older pixform is not rewritten
+		rec.Pick = pr.Pick
 		if err := store.RecordDone(rec); err != nil {
 			return err
 		}
@@ -37,7 +38,7 @@ func Settle(store state.Backend, p *planner.Plan) error {
 		kept := li.DecodeIgnored()
 		rec := state.Asset{
 			Addr: li.Addr, Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model,
-			Inputs: kept, Ignored: slices.Sorted(maps.Keys(kept)),
+			Inputs: kept, Ignored: slices.Sorted(maps.Keys(kept)), Pick: li.Pick,
 		}
 		if err := store.RecordDone(rec); err != nil {
 			return err

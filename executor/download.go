@@ -46,6 +46,9 @@ func (e *executor) download(ctx context.Context, prov provider.Provider, output,
 			break
 		}
 	}
+	if isKeepError(lastErr) {
+		return "", lastErr
+	}
 	return "", fmt.Errorf("download image: %w", lastErr)
 }
 
@@ -94,6 +97,9 @@ func (e *executor) downloadOnce(ctx context.Context, prov provider.Provider, ful
 		return "", err
 	}
 	if err := fsys.Chmod(tmp.Name(), 0o644); err != nil { // TempFile creates 0o600: an image is a file to share
+		return "", err
+	}
+	if err := e.keepBlob(ctx, tmp.Name()); err != nil {
 		return "", err
 	}
 	if err := fsys.Rename(tmp.Name(), full); err != nil {

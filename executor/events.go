@@ -19,6 +19,7 @@ const (
 	EventDeleted   EventKind = "deleted"   // the output was deleted and forgotten
 	EventForgotten EventKind = "forgotten" // a record was dropped, its file not deleted; Message says why ("a.png is kept", "a.png was already gone")
 	EventWarning   EventKind = "warning"   // something the user must know; Message says what
+	EventRestored  EventKind = "restored"  // the output was copied back from the store, no credits
 )
 
 // Event is one step of an apply.
@@ -43,6 +44,7 @@ type Failure struct {
 type Summary struct {
 	Generated, Failed, Skipped, Moved, Deleted int
 	Forgotten                                  int // records dropped, outputs already gone or kept
+	Restored                                   int // outputs copied back from the store
 	Consumed                                   float64
 	Duration                                   time.Duration
 	Failures                                   []Failure

@@ -15,6 +15,7 @@ import (
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/provider"
 	"github.com/pixform/pixform/state"
+	"github.com/pixform/pixform/store"
 )
 
 // Defaults of Options.
@@ -52,6 +53,11 @@ type Options struct {
 	// allows it for the images named (-replace).
 	ResubmitAmbiguous bool
 	Resubmit          []string
+	// Images, when set, keeps every image downloaded (before it is renamed
+	// to its output) and records its generation (before the state records
+	// the image): a failure to keep it fails the image and keeps its task
+	// id, so that the next apply downloads it again instead of paying.
+	Images store.Store
 }
 
 type executor struct {
@@ -67,6 +73,7 @@ type executor struct {
 	reserved float64                   // estimated credits of tasks in flight, against MaxCredits
 	written  map[string]state.FileHash // hash-cache entries of the images written
 	known    map[string]KnownTask      // task ids the state could not record, by address
+	cands    candidates                // the candidates of images with variants (candidates.go)
 }
 
 // Apply carries out the plan, after Settle: state renames of moved blocks,
@@ -97,6 +104,7 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 	st := opts.Store.State()
 	e := &executor{opts: opts, plan: p, pending: st.Pending, priors: st.Assets, tracker: newTracker(opts.PollFirst, opts.PollMax),
 		slots: make(chan struct{}, opts.Parallelism)}
+	e.cands.byKey, e.cands.claimed = map[string]*candidate{}, map[string]bool{}
 
 	var sum Summary
 	if err := CheckResume(p, opts.ResumeTasks); err != nil {
@@ -106,6 +114,9 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 		return sum, err
 	}
 	e.warnStrayPending()
+	if err := e.restoreAll(ctx, &sum); err != nil {
+		return sum, err
+	}
 	err := e.generateAll(ctx, &sum)
 	if serr := opts.Store.SetFiles(e.written); serr != nil && err == nil {
 		err = serr
@@ -139,8 +150,14 @@ type result struct {
 func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 	nodes := map[string]*planner.Change{}
 	for i := range e.plan.Changes {
-		if ch := &e.plan.Changes[i]; ch.Action.Generates() {
+		if ch := &e.plan.Changes[i]; ch.Action.Pays() || (ch.Action == planner.Restore && ch.Candidates > 0) {
 			nodes[ch.Addr] = ch
+		}
+	}
+	cands := map[string][]*planner.Change{} // made before anything writes the state
+	for addr, ch := range nodes {
+		if ch.Candidates > 0 && e.opts.Images != nil { // without a store a candidate could not be kept
+			cands[addr] = e.candidateChanges(ch)
 		}
 	}
 	waiting := map[string]int{}
@@ -162,6 +179,10 @@ func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 		g.Go(func() error {
 			if why != "" {
 				results <- result{addr: addr, outcome: skipped, err: fmt.Errorf("skipped: %s did not land", why)}
+				return nil
+			}
+			if ccs := cands[addr]; ccs != nil {
+				results <- e.generateCandidates(gctx, ch, ccs)
 				return nil
 			}
 			results <- e.generate(gctx, ch)
@@ -269,13 +290,13 @@ func (e *executor) release(cost float64) {
 func (e *executor) warnStrayPending() {
 	planned := map[string]bool{}
 	for _, ch := range e.plan.Changes {
-		if ch.Action.Generates() {
+		if ch.Action.Pays() {
 			planned[ch.Addr] = true
 		}
 	}
 	addrs := make([]string, 0, len(e.pending))
 	for addr := range e.pending {
-		if !planned[addr] {
+		if base, _ := planner.CandidateOf(addr); !planned[base] {
 			addrs = append(addrs, addr)
 		}
 	}

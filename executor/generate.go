@@ -287,7 +287,16 @@ func (e *executor) finish(ctx context.Context, prov provider.Provider, ch *plann
 		if ctx.Err() != nil {
 			return skipped, fmt.Errorf("interrupted while downloading: task %s: %s: %w", task.ID, e.whereKept(a.Addr, task.ID), ctx.Err())
 		}
+		if isKeepError(err) {
+			return failed, keepFailure(task.ID, err, e.whereKept(a.Addr, task.ID))
+		}
 		return failed, fmt.Errorf("task %s: %w (%s)", task.ID, err, e.whereKept(a.Addr, task.ID))
+	}
+	if c := e.cands.get(a.Addr); c != nil {
+		return e.finishCandidate(ctx, c, prov, task.ID, task.Consumed, fp, inputs, sum)
+	}
+	if err := e.addGeneration(ctx, generation(sum, fp, a.Addr, task.ID, prov.Kind(), a.Model, task.Consumed, e.opts.Now())); err != nil {
+		return failed, keepFailure(task.ID, err, e.whereKept(a.Addr, task.ID))
 	}
 	rec := planner.Record(a, inputs, fp, sum)
 	rec.TaskID, rec.Consumed, rec.GeneratedAt = task.ID, task.Consumed, e.opts.Now().UTC()

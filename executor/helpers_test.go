@@ -49,7 +49,7 @@ func refTo(a, up *spec.Asset) *spec.Asset {
 
 // world is a spec directory with its state store open.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	fs    afero.Fs
 	dir   string
 	store state.Backend
@@ -90,7 +90,7 @@ func newMemWorld(t *testing.T) *world {
 	return openWorld(t, afero.NewMemMapFs(), "/proj")
 }
 
-func openWorld(t *testing.T, fsys afero.Fs, dir string) *world {
+func openWorld(t testing.TB, fsys afero.Fs, dir string) *world {
 	t.Helper()
 	w := &world{t: t, fs: fsys, dir: dir}
 	w.open()
@@ -243,14 +243,14 @@ func sha(data []byte) string {
 }
 
 // newFake starts a fake API and a client of it with fast retries.
-func newFake(t *testing.T, opts fakeapi.Options) (*fakeapi.Server, *defapi.Client) {
+func newFake(t testing.TB, opts fakeapi.Options) (*fakeapi.Server, *defapi.Client) {
 	t.Helper()
 	srv := fakeapi.New(opts)
 	t.Cleanup(srv.Close)
 	return srv, newClient(t, srv, srv.Key())
 }
 
-func newClient(t *testing.T, srv *fakeapi.Server, key string) *defapi.Client {
+func newClient(t testing.TB, srv *fakeapi.Server, key string) *defapi.Client {
 	t.Helper()
 	c, err := defapi.New(defapi.Config{
 		BaseURL: srv.URL, APIKey: key,

@@ -109,6 +109,7 @@ func (e *executor) moveRecord(ch *planner.Change, output string) state.Asset {
 		rec = *prior
 	} else { // known from the lockfile only
 		rec = planner.Record(ch.Asset, ch.Inputs, ch.Prior.Fingerprint, ch.Prior.SHA256)
+		rec.Pick = ch.Prior.Pick // a moved file keeps its bytes, so its pick
 	}
 	rec.Addr, rec.Output = ch.Addr, output // a moved block renamed it: the prior record still has the old address
 	rec.Sensitive = rec.Sensitive || ch.Asset.Sensitive

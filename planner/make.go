@@ -18,6 +18,10 @@ import (
 type Options struct {
 	Targets []string // canonical addresses (instances or whole blocks): plan only these and what they depend on
 	Replace []string // canonical instance addresses to regenerate anyway
+	// Generations, when set, says what the image store holds of a
+	// fingerprint: a change that would generate one it holds is planned
+	// as a restore instead (not with Replace).
+	Generations GenerationsFunc
 }
 
 type planner struct {
@@ -163,10 +167,10 @@ func (p *planner) recorded(addr string) *Prior {
 	a, inState := p.st.Assets[addr]
 	li, inLock := p.lock[addr]
 	if inState && !(inLock && p.lockWins(a, li)) {
-		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs, Sensitive: a.Sensitive}
+		return &Prior{Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model, Prompt: a.Prompt, Inputs: a.Inputs, Sensitive: a.Sensitive, Pick: a.Pick}
 	}
 	if inLock {
-		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true, Ignored: li.DecodeIgnored()}
+		return &Prior{Output: li.Output, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Model: li.Model, FromLock: true, Ignored: li.DecodeIgnored(), Pick: li.Pick}
 	}
 	return nil
 }
@@ -246,17 +250,20 @@ func (p *planner) decide(a *spec.Asset) *Change {
 	}
 	if ch.Action.Generates() {
 		ch.Inputs, ch.Fingerprint = generated(a, ids)
-		if a.PreventRegenerate && pr != nil {
-			p.errorf(a, "Regeneration prevented",
-				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
-				a.Addr, describeReasons(ch.Reasons))
-		}
 		if pend := p.st.Pending[a.Addr]; pend != nil && pend.TaskID != "" && pend.Fingerprint == ch.Fingerprint {
 			ch.Reasons = append(ch.Reasons, Reason{Code: ReasonTaskResumed, TaskID: pend.TaskID})
 		} else {
 			ch.Cost = p.estimate(a)
+			p.planRestore(ch) // the store may hold it: then it is not paid again
+		}
+		if ch.Action.Generates() && a.PreventRegenerate && pr != nil {
+			p.errorf(a, "Regeneration prevented",
+				"%s has lifecycle.prevent_regenerate set, but the plan would regenerate it (%s). Restore its inputs or output, or remove prevent_regenerate to allow it.",
+				a.Addr, describeReasons(ch.Reasons))
 		}
 	}
+	p.planCandidates(ch, a)
+	ch.Unpicked = Variants(a) > 1 && (ch.Action == NoOp || ch.Action == AddCandidates) && pr != nil && pr.Pick == ""
 	return ch
 }
 
@@ -303,7 +310,7 @@ func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 	ids := refIdentities(a, func(r spec.Ref) (string, bool) {
 		if r.Kind == spec.RefAsset {
 			up := p.changes[r.Addr]
-			if up != nil && up.Action.Generates() {
+			if up != nil && up.Action.Generates() { // not AddCandidates: its output stays
 				first = cmp.Or(first, r.Addr)
 				return "", false
 			}

@@ -12,14 +12,22 @@ type Action string
 const (
 	Create  Action = "create"  // generate an image that does not exist
 	Replace Action = "replace" // generate again: inputs changed or -replace
-	Move    Action = "move"    // only the output path changed: move the file
-	Delete  Action = "delete"  // removed from the spec: delete its output, forget it
-	Forget  Action = "forget"  // removed from the spec, its file not deleted (another image's now, edited by hand, or gone): forget it only
-	NoOp    Action = "no-op"   // nothing to do
+	Restore Action = "restore" // copy a generation the store holds into place: no network, no credits
+	// AddCandidates makes the candidates an image with variants lacks,
+	// leaving its output as it is (variants raised from 2 to 4).
+	AddCandidates Action = "add-candidates"
+	Move          Action = "move"   // only the output path changed: move the file
+	Delete        Action = "delete" // removed from the spec: delete its output, forget it
+	Forget        Action = "forget" // removed from the spec, its file not deleted (another image's now, edited by hand, or gone): forget it only
+	NoOp          Action = "no-op"  // nothing to do
 )
 
 // Generates reports whether the action pays for a generation.
 func (a Action) Generates() bool { return a == Create || a == Replace }
+
+// Pays reports whether the action submits tasks: a generation, or the
+// candidates an image lacks.
+func (a Action) Pays() bool { return a.Generates() || a == AddCandidates }
 
 // Removes reports whether the action drops the record of an image the spec
 // no longer declares (the change has a Prior and no Asset).
@@ -45,6 +53,16 @@ type Change struct {
 	Drift bool
 	// Cost is the estimated credits of a generation.
 	Cost float64
+	// Restore is set on a restore: the generation to copy out of the
+	// store, and what to do when the store's copy is missing or corrupt.
+	Restore *Restoring
+	// Candidates is how many new candidates apply makes of an image with
+	// variants (0 for an image without): on a generating change the output
+	// gets the first that lands; Cost counts them all.
+	Candidates int
+	// Unpicked notes an image with candidates of which none is picked yet
+	// (see pixform pick): not a change.
+	Unpicked bool
 }
 
 // Prior is what pixform recorded about an asset before this plan.
@@ -60,6 +78,9 @@ type Prior struct {
 	// Ignored are the inputs lifecycle.ignore_changes kept, as the lockfile
 	// records them: on a fresh clone they stand in for Inputs.
 	Ignored map[string]string
+	// Pick is the sha256 of the candidate picked with pixform pick, "" when
+	// none was.
+	Pick string
 }
 
 // Plan is an ordered list of changes and what it was made from.
@@ -83,7 +104,8 @@ type Plan struct {
 
 // Counts tallies the actions of a plan.
 type Counts struct {
-	Create, Replace, Move, Delete, Forget, NoOp, Drift int
+	Create, Replace, Move, Delete, Forget, NoOp, Drift, Restore int
+	AddCandidates                                               int
 }
 
 // Counts returns how many changes of each action the plan holds.
@@ -101,6 +123,10 @@ func (p *Plan) Counts() Counts {
 			c.Delete++
 		case Forget:
 			c.Forget++
+		case Restore:
+			c.Restore++
+		case AddCandidates:
+			c.AddCandidates++
 		default:
 			c.NoOp++
 		}

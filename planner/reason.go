@@ -27,6 +27,8 @@ const (
 	ReasonOutputUnreadable    ReasonCode = "output_unreadable"    // Path, Detail: the error
 	ReasonOutputGone          ReasonCode = "output_gone"          // Path: already deleted
 	ReasonRemovedEdited       ReasonCode = "removed_edited"       // Path: edited by hand, kept
+	ReasonRestoredFromStore   ReasonCode = "restored_from_store"  // From: the stored image's sha256; Detail: when it was made (RFC 3339)
+	ReasonVariantsMissing     ReasonCode = "variants_missing"     // Detail: "held/variants", the candidates the store holds of how many
 )
 
 // Reason is one reason for a change: a code and its details.

@@ -39,6 +39,9 @@ func (p *planner) upstreamSHA(r spec.Ref, up *Change) string {
 	if up != nil && up.Action == Move && up.Prior != nil {
 		return up.Prior.SHA256
 	}
+	if up != nil && up.Action == Restore && up.Restore != nil {
+		return up.Restore.SHA256
+	}
 	if s, ok, err := p.hasher.Hash(r.Value); err == nil && ok {
 		return s
 	}

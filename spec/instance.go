@@ -143,6 +143,11 @@ func (l *loader) evalInstance(ib *imageBlock, ctx *hcl.EvalContext, key string) 
 			p.ok = false
 		}
 	}
+	if n, ok := l.evalVariants(ib, ctx); ok {
+		a.Variants = n
+	} else {
+		p.ok = false
+	}
 	if prov, ok := str("provider"); ok {
 		p.provider = prov
 	} else {

@@ -60,6 +60,7 @@ var imageSchema = &hcl.BodySchema{
 		{Name: "aspect_ratio"},
 		{Name: "image_size"},
 		{Name: "callback_url"},
+		{Name: "variants"},
 		{Name: "depends_on"},
 		{Name: "for_each"},
 		{Name: "count"},

@@ -68,6 +68,10 @@ type Asset struct {
 	ImageSize   string
 	CallbackURL string
 	DependsOn   []string // addresses of assets this one waits for: its asset refs plus depends_on
+	// Variants is how many candidates of the image apply makes (1 to
+	// MaxVariants; 0 when not set, which means 1): not an input of the fingerprint, since
+	// every candidate is a generation of the same inputs.
+	Variants int
 
 	IgnoreChanges     []string // attribute names from lifecycle.ignore_changes
 	PreventRegenerate bool

@@ -33,7 +33,7 @@ func LockFrom(s *State) *Lock {
 	for _, a := range s.Assets {
 		l.Images = append(l.Images, LockImage{
 			Addr: a.Addr, Output: a.Output, SHA256: a.SHA256, Fingerprint: a.Fingerprint, Model: a.Model,
-			Ignored: ignoredJSON(a),
+			Ignored: ignoredJSON(a), Pick: a.Pick,
 		})
 	}
 	sortImages(l.Images)
@@ -85,6 +85,9 @@ func encodeImage(img LockImage) []byte {
 			vals[k] = cty.StringVal(v)
 		}
 		b.SetAttributeValue("ignored", cty.ObjectVal(vals))
+	}
+	if img.Pick != "" {
+		b.SetAttributeValue("pick", cty.StringVal(img.Pick))
 	}
 	return hclwrite.Format(f.Bytes())
 }
@@ -182,6 +185,7 @@ func decodeLockHCL(src []byte, name string) (*Lock, error) {
 		seen[img.Addr] = true
 		vals := map[string]*string{
 			"output": &img.Output, "sha256": &img.SHA256, "fingerprint": &img.Fingerprint, "model": &img.Model,
+			"pick": &img.Pick, // optional: only a picked image has it
 		}
 		for _, blk := range blk.Body.Blocks {
 			return nil, lockErrorAt(blk.TypeRange, "Unexpected block", "An image block holds only attributes.")

@@ -38,6 +38,9 @@ type Asset struct {
 	// so that show, state show and gallery redact it without the values
 	// the apply was given (-var, -var-file).
 	Sensitive bool `json:"sensitive,omitempty"`
+	// Pick is the sha256 of the candidate picked with pixform pick (then
+	// SHA256 too), "" when none was.
+	Pick string `json:"pick,omitempty"`
 }
 
 // Pending is a task whose result has not landed yet. TaskID is empty while
@@ -98,4 +101,7 @@ type LockImage struct {
 	// values ("" for none): with it a fresh clone computes the same
 	// fingerprint. A string, so LockImage stays comparable.
 	Ignored string
+	// Pick is the sha256 of the candidate picked with pixform pick, "" when
+	// none was (written only then: older lockfiles read as before).
+	Pick string
 }

@@ -91,6 +91,10 @@ func runApply(e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
+	if _, err := e.checkImageStore(); err != nil {
+		closeProviders(providers)
+		return e.errorf("%v", err)
+	}
 	if !*autoApprove && !e.confirm() {
 		closeProviders(providers)
 		fmt.Fprintln(e.stdout, "\nApply cancelled: nothing was generated.")
@@ -135,8 +139,13 @@ func (e *env) execute(store state.Backend, providers map[string]provider.Provide
 	if live, ok := e.liveProgress(p, parallelism); ok { // a terminal, not -json (progress.go)
 		printer = live
 	}
+	images, err := e.checkImageStore()
+	if err != nil {
+		store.Close()
+		return e.errorf("%v", err)
+	}
 	sum, err := executor.Apply(e.ctx, p, executor.Options{
-		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers,
+		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers, Images: images,
 		Parallelism: parallelism, MaxCredits: maxCredits, OnEvent: printer.event,
 		ResumeTasks: e.resume.tasks, ResubmitAmbiguous: e.resume.ambiguous, Resubmit: e.resume.replace,
 	})

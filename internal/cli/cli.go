@@ -65,6 +65,10 @@ func commands() []command {
 		{"accept", "Accept an image's output as it is on disk (edited by hand)", runAccept},
 		{"force-unlock", "Release a state lock whose holder cannot be checked", runForceUnlock},
 		{"gallery", "Write an HTML contact sheet of every image", runGallery},
+		{"candidates", "List the candidates of an image with variants", runCandidates},
+		{"pick", "Pick one candidate of an image as its output", runPick},
+		{"history", "List every generation the store holds for an image", runHistory},
+		{"store", "List the image store, or remove what nothing references: ls, gc", runStore},
 		{"version", "Print the pixform version and the Go version that built it", runVersion},
 	}
 }

@@ -90,6 +90,8 @@ func (p *eventPrinter) event(ev executor.Event) {
 		fmt.Fprintf(w, "%s: deleted %s\n", ev.Addr, ev.Message)
 	case executor.EventForgotten:
 		fmt.Fprintf(w, "%s: forgotten (%s)\n", ev.Addr, ev.Message)
+	case executor.EventRestored:
+		fmt.Fprintf(w, "%s: %s\n", ev.Addr, ev.Message)
 	case executor.EventWarning:
 		fmt.Fprintf(w, "%s: %s %s\n", ev.Addr, pt.paint(colorChanged, "warning:"), ev.Message)
 	}
@@ -131,6 +133,9 @@ func summaryLine(s executor.Summary, interrupted bool) string {
 		how = "interrupted"
 	}
 	forgot := forgotten(s.Forgotten)
+	if s.Restored > 0 { // named only when there are some, as forgotten
+		forgot += fmt.Sprintf(", %d restored", s.Restored)
+	}
 	return fmt.Sprintf("Apply %s: %d generated, %d failed, %d skipped, %d moved, %d deleted%s. Credits consumed: %s. Time: %s.",
 		how, s.Generated, s.Failed, s.Skipped, s.Moved, s.Deleted, forgot, credits(s.Consumed), s.Duration.Round(10*time.Millisecond))
 }

@@ -20,13 +20,18 @@ import (
 const DefaultGalleryDir = "pixform-gallery"
 
 func runGallery(e *env, args []string) int {
-	fs := newFlags(e, "gallery", "gallery [-o DIR]")
+	fs := newFlags(e, "gallery", "gallery [-o DIR]\n       pixform gallery -serve [-listen=ADDR]")
 	out := fs.String("o", DefaultGalleryDir, "write index.html into `DIR` (relative to the spec directory)")
+	serve := fs.Bool("serve", false, "serve the gallery on a loopback address, with a pick button per candidate, instead of writing it")
+	listen := fs.String("listen", "127.0.0.1:0", "with -serve, the loopback `ADDR` to serve on (a random port by default)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return e.errorf("gallery takes no arguments, got %q: use -o DIR to choose where it goes.", fs.Args())
+	}
+	if *serve {
+		return e.serveGallery(*listen) // gallery_serve.go
 	}
 	dir := *out
 	if !filepath.IsAbs(dir) {
@@ -40,6 +45,7 @@ func runGallery(e *env, args []string) int {
 		return e.errorf("no images to show: neither the state nor %s records any image here. Run 'pixform apply' first.", state.LockfileName)
 	}
 	page := e.galleryPage(dir, recs, source)
+	e.addCandidates(&page, dir, recs, true)
 	var buf bytes.Buffer
 	if err := galleryTemplate.Execute(&buf, page); err != nil {
 		return e.errorf("render the gallery: %v", err)
@@ -67,6 +73,7 @@ type galleryRecord struct {
 	Refs                        []string // as written in the spec: URL, or a slash path relative to the spec dir
 	GeneratedAt                 time.Time
 	Consumed                    float64
+	SHA256, Fingerprint, Pick   string // to find its candidates in the store
 }
 
 // galleryRecords reads the images from the state or, on a fresh clone with
@@ -84,6 +91,7 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 				Addr: a.Addr, Output: a.Output, Model: a.Model, Prompt: shownPrompt(a.Prompt, sensitive[a.Addr]),
 				PromptKnown: a.Prompt != "", // empty for an image adopted from a teammate's lockfile under -target
 				Refs:        a.Refs, GeneratedAt: a.GeneratedAt, Consumed: a.Consumed,
+				SHA256: a.SHA256, Fingerprint: a.Fingerprint, Pick: a.Pick,
 			})
 		}
 		return recs, "state", nil
@@ -94,7 +102,7 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 	}
 	recs := make([]galleryRecord, 0, len(lock.Images))
 	for _, li := range lock.Images {
-		recs = append(recs, galleryRecord{Addr: li.Addr, Output: li.Output, Model: li.Model})
+		recs = append(recs, galleryRecord{Addr: li.Addr, Output: li.Output, Model: li.Model, SHA256: li.SHA256, Fingerprint: li.Fingerprint, Pick: li.Pick})
 	}
 	e.promptsFromSpec(recs, lock)
 	return recs, "lockfile", nil

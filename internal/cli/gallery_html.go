@@ -49,6 +49,13 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 1
 .refs > span { color: var(--dim); width: 100%; }
 .ref img { width: 48px; height: 48px; object-fit: cover; border-radius: 6px; border: 1px solid var(--line); display: block; }
 .ref.bad, img.broken { outline: 2px solid var(--bad); }
+.cands { display: grid; grid-template-columns: repeat(auto-fill, minmax(110px, 1fr)); gap: 8px; margin-top: 10px; font-size: 11px; }
+.cands > span { color: var(--dim); grid-column: 1 / -1; }
+.cand { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 4px; }
+.cand.picked { outline: 3px solid #12b76a; }
+.cand img { width: 100%; height: 90px; object-fit: contain; display: block; }
+.cand figcaption { overflow-wrap: anywhere; }
+.cand form { margin-top: 4px; }
 </style>
 </head>
 <body data-images-ok="">
@@ -86,6 +93,18 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 1
 {{- else if .Href}}<a class="chip" href="{{.Href}}" rel="noreferrer">{{.Label}}</a>
 {{- else if .Missing}}<span class="chip ref bad" title="missing on disk">{{.Label}} (missing)</span>
 {{- else}}<span class="chip">{{.Label}}</span>{{end}}
+{{- end}}
+</div>
+{{- end}}
+{{- $addr := .Addr}}
+{{- if .Candidates}}
+<div class="cands"><span>candidates</span>
+{{- range .Candidates}}
+<figure class="cand{{if .Picked}} picked{{end}}" data-sha="{{.SHA256}}">
+<a href="{{.Src}}"><img src="{{.Src}}" alt="candidate {{.N}}"></a>
+<figcaption>{{.N}} · <code>{{.Short}}</code>{{if .Picked}} <strong>picked</strong>{{else if .Current}} <strong>output</strong>{{end}}<br>{{.Info}}<br><code>{{.Cmd}}</code>
+{{- if $.Token}}<form method="post" action="/pick"><input type="hidden" name="token" value="{{$.Token}}"><input type="hidden" name="addr" value="{{$addr}}"><input type="hidden" name="which" value="{{.SHA256}}"><button type="submit" data-pick="{{$addr}} {{.N}}">Pick {{.N}}</button></form>{{end}}
+</figcaption></figure>
 {{- end}}
 </div>
 {{- end}}

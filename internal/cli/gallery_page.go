@@ -13,6 +13,9 @@ type galleryView struct {
 	Count   int
 	Missing int
 	Groups  []galleryGroup
+	// Token, set by gallery -serve, makes every candidate a pick button
+	// whose form carries it (see gallery_serve.go).
+	Token string
 }
 
 // galleryGroup is the instances of one image block.
@@ -34,6 +37,7 @@ type galleryCard struct {
 	Refs        []galleryRef
 	Generated   string
 	Credits     string
+	Candidates  []galleryCandidate // side by side, when it has two or more
 }
 
 // galleryRef is one reference image: a local file shown as a thumbnail

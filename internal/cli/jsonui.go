@@ -207,6 +207,12 @@ func changeCounts(c planner.Counts, operation string) map[string]any {
 	if c.Forget > 0 {
 		m["forget"] = c.Forget
 	}
+	if c.Restore > 0 {
+		m["restore"] = c.Restore
+	}
+	if c.AddCandidates > 0 {
+		m["add_candidates"] = c.AddCandidates
+	}
 	return m
 }
 

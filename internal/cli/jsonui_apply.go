@@ -28,6 +28,8 @@ func (j *jsonUI) event(ev executor.Event, site string) {
 		j.done.Delete++
 	case executor.EventForgotten:
 		j.done.Forget++
+	case executor.EventRestored:
+		j.done.Restore++
 	}
 	j.mu.Unlock()
 	hook := map[string]any{"resource": map[string]any{"addr": ev.Addr}, "action": string(action)}
@@ -64,6 +66,9 @@ func (j *jsonUI) event(ev executor.Event, site string) {
 	case executor.EventForgotten:
 		typ, msg = "apply_complete", ev.Addr+": forgotten ("+ev.Message+")"
 		hook["action"] = "forget"
+	case executor.EventRestored:
+		typ, msg = "apply_complete", ev.Addr+": "+ev.Message
+		hook["action"] = "restore"
 	case executor.EventFailed:
 		level, typ, msg = "error", "apply_errored", ev.Addr+": failed: "+ev.Message
 		hook["error"] = ev.Message

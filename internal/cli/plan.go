@@ -70,6 +70,7 @@ func (p *planFlags) options(e *env) (planner.Options, bool) {
 			*list.out = append(*list.out, addr)
 		}
 	}
+	opts.Generations = e.storedGenerations()
 	return opts, true
 }
 

@@ -83,9 +83,9 @@ type flight struct {
 func newProgressDisplay(e *env, p *planner.Plan, cfg progressConfig) (*progressDisplay, bool) {
 	total, width := 0, 0
 	for _, ch := range p.Changes {
-		if ch.Action.Generates() {
-			total++
-			width = max(width, min(len(ch.Addr), 48))
+		if ch.Action.Pays() || ch.Candidates > 0 {
+			total += max(ch.Candidates, 1) // each candidate is a task of its own (image.logo#2)
+			width = max(width, min(len(ch.Addr)+3, 48))
 		}
 	}
 	if total == 0 {
@@ -160,6 +160,8 @@ func (d *progressDisplay) event(ev executor.Event) {
 		d.println("%s: deleted %s", ev.Addr, ev.Message)
 	case executor.EventForgotten:
 		d.println("%s: forgotten (%s)", ev.Addr, ev.Message)
+	case executor.EventRestored:
+		d.println("%s: %s", ev.Addr, ev.Message)
 	case executor.EventWarning:
 		d.println("%s: %s %s", ev.Addr, d.pt.paint(colorChanged, "warning:"), ev.Message)
 	}

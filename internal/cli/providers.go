@@ -15,7 +15,7 @@ import (
 func (e *env) providers(sp *spec.Spec, p *planner.Plan) (map[string]provider.Provider, error) {
 	out := map[string]provider.Provider{}
 	for _, ch := range p.Changes {
-		if !ch.Action.Generates() || out[ch.Asset.Provider] != nil {
+		if !(ch.Action.Pays() || ch.Candidates > 0) || out[ch.Asset.Provider] != nil {
 			continue
 		}
 		kind := ch.Asset.Provider

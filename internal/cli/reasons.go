@@ -52,6 +52,11 @@ func reasonText(ch *planner.Change, r planner.Reason) string {
 		return fmt.Sprintf("its output cannot be read (%s): the file is kept, only the record is dropped", r.Detail)
 	case planner.ReasonOutputGone:
 		return fmt.Sprintf("its output %s is already gone: only the record is dropped", r.Path)
+	case planner.ReasonRestoredFromStore:
+		return fmt.Sprintf("the store holds it, generated %s (%s): copied back, no credits; use -replace=%s to pay for a new one", storedDate(r.Detail), shortSum(r.From), ch.Addr)
+	case planner.ReasonVariantsMissing:
+		held, want, _ := strings.Cut(r.Detail, "/")
+		return fmt.Sprintf("variants = %s, and the store holds %s candidate(s) of these inputs", want, held)
 	case planner.ReasonRemovedEdited:
 		return fmt.Sprintf("its output %s was edited by hand: the file is kept, only the record is dropped", r.Path)
 	}

@@ -48,6 +48,7 @@ func (e *env) renderPlan(p *planner.Plan, st *state.State) {
 		return
 	}
 	writePlan(e.stdout, e.painter(), p)
+	writeUnpicked(e.stdout, p)
 	e.pendingNote(st)
 }
 
@@ -77,12 +78,20 @@ func writePlan(w io.Writer, pt painter, p *planner.Plan) {
 }
 
 // forgets names the records a plan drops while keeping their files, as
-// Terraform names its forgets: only when there are some.
+// Terraform names its forgets, and the images restored from the store:
+// only when there are some.
 func forgets(c planner.Counts) string {
-	if c.Forget == 0 {
-		return ""
+	out := ""
+	if c.Forget > 0 {
+		out = fmt.Sprintf(", %d to forget", c.Forget)
 	}
-	return fmt.Sprintf(", %d to forget", c.Forget)
+	if c.Restore > 0 { // the store's copies: free, so named only when there are some
+		out += fmt.Sprintf(", %d to restore", c.Restore)
+	}
+	if c.AddCandidates > 0 {
+		out += fmt.Sprintf(", %d to add candidates to", c.AddCandidates)
+	}
+	return out
 }
 
 // writeChange renders one change:
@@ -112,8 +121,11 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 	for _, r := range reasonTexts(ch) {
 		fmt.Fprintf(w, "      reason: %s\n", r)
 	}
-	if !ch.Action.Generates() || ch.Asset == nil {
+	if !(ch.Action.Pays() || ch.Candidates > 0) || ch.Asset == nil {
 		return
+	}
+	if ch.Candidates > 0 {
+		fmt.Fprintf(w, "      candidates: %d new (variants = %d)\n", ch.Candidates, planner.Variants(ch.Asset))
 	}
 	a := ch.Asset
 	before := ""
@@ -159,6 +171,10 @@ func symbol(a planner.Action) (sym, verb, color string) {
 		return "-", "deleted", colorRemoved
 	case planner.Forget:
 		return ".", "forgotten (its file is not deleted)", colorRemoved
+	case planner.Restore:
+		return "<", "restored from the store (no credits)", colorMoved
+	case planner.AddCandidates:
+		return "+", "given more candidates (its output is kept)", colorAdded
 	default:
 		return " ", "updated in state", "0"
 	}

@@ -58,7 +58,7 @@ type fakeHolder struct{ srv *fakeapi.Server }
 
 // cmdFakeAPI drives the fake API of the script:
 //
-//	fakeapi start [lag=DUR] [latency=DUR] [consumed=CREDITS]
+//	fakeapi start [lag=DUR] [latency=DUR] [consumed=CREDITS] [varied]
 //	                                         start it; sets DEFAPI_BASE_URL and DEFAPI_API_KEY
 //	fakeapi submits PROMPT N                 assert PROMPT was submitted N times
 //	fakeapi submissions N                    assert N submissions in all
@@ -83,6 +83,10 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 			k, v, _ := bytes.Cut([]byte(kv), []byte("="))
 			if string(k) == "consumed" { // credits each task consumes, e.g. 1.000000
 				opts.Consumed = string(v)
+				continue
+			}
+			if string(k) == "varied" { // each submission of a prompt draws another image
+				opts.Varied = true
 				continue
 			}
 			d, err := time.ParseDuration(string(v))

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -74,9 +75,12 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	id := newTaskID()
 	now := time.Now()
 	s.mu.Lock()
-	t := &task{id: id, prompt: req.Prompt, callback: req.CallbackURL, submitted: now}
+	t := &task{id: id, prompt: req.Prompt, image: req.Prompt, callback: req.CallbackURL, submitted: now}
 	s.tasks[id] = t
 	s.perPrompt[req.Prompt]++
+	if n := s.perPrompt[req.Prompt]; s.opts.Varied && n > 1 {
+		t.image = fmt.Sprintf("%s #%d", req.Prompt, n) // another image of the same prompt, as a real service makes
+	}
 	s.submissions = append(s.submissions, Submission{
 		Model: req.Model, Prompt: req.Prompt, Images: req.Images,
 		AspectRatio: req.AspectRatio, ImageSize: req.ImageSize,
@@ -161,10 +165,10 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.opts.NoiseBytes > 0 {
-		s.serveNoise(w, t.prompt, hit && f.Kind == "truncate")
+		s.serveNoise(w, t.image, hit && f.Kind == "truncate")
 		return
 	}
-	data := s.images.get(t.prompt).png
+	data := s.images.get(t.image).png
 	if hit && f.Kind == "truncate" {
 		data = data[:len(data)/2]
 	}
@@ -212,7 +216,7 @@ func (s *Server) view(t *task, now time.Time, withCreated bool) taskJSON {
 	case t.text != "":
 		item = map[string]string{"text": t.text}
 	case s.opts.ResultForm == "datauri":
-		item = map[string]string{"image": s.dataURI(t.prompt)}
+		item = map[string]string{"image": s.dataURI(t.image)}
 	default:
 		item = map[string]string{"image": s.URL + "/files/" + t.id + ".png"}
 	}

@@ -30,6 +30,10 @@ type Options struct {
 	// about this many bytes (incompressible, made on each download, never
 	// kept); ImageWidth and ImageHeight are then ignored.
 	NoiseBytes int
+	// Varied makes every submission of a prompt after the first draw
+	// another image (as a real service does), so that candidates differ;
+	// ImagePNG(prompt) stays the first one.
+	Varied bool
 }
 
 // Server is a running fake API. Its methods are safe for concurrent use.
@@ -88,6 +92,7 @@ type Counts struct {
 type task struct {
 	id        string
 	prompt    string
+	image     string // what its image is drawn from: the prompt, or with Varied the prompt and its submission count
 	callback  string
 	submitted time.Time
 	settled   bool

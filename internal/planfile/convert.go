@@ -31,7 +31,7 @@ func toWire(p *planner.Plan) (planV2, error) {
 	}
 	for i := range p.Changes {
 		ch := &p.Changes[i]
-		if ch.Action.Generates() && ch.Asset != nil && ch.Asset.Sensitive {
+		if (ch.Action.Generates() || ch.Action == planner.Restore) && ch.Asset != nil && ch.Asset.Sensitive { // a restore may generate, and records the prompt
 			return planV2{}, &SensitiveError{Addr: ch.Addr}
 		}
 		w.Changes[i] = changeToWire(ch)
@@ -44,7 +44,7 @@ func toWire(p *planner.Plan) (planV2, error) {
 	}
 	for _, l := range p.Adopt {
 		w.Adopt = append(w.Adopt, lockImageV2{Addr: l.Addr, Output: l.Output, SHA256: l.SHA256,
-			Fingerprint: l.Fingerprint, Model: l.Model, Ignored: l.Ignored})
+			Fingerprint: l.Fingerprint, Model: l.Model, Ignored: l.Ignored, Pick: l.Pick})
 	}
 	return w, nil
 }
@@ -72,12 +72,19 @@ func durationToWire(d time.Duration) string {
 func changeToWire(ch *planner.Change) changeV2 {
 	w := changeV2{Addr: ch.Addr, Action: string(ch.Action), Reasons: reasonsToWire(ch.Reasons),
 		Fingerprint: ch.Fingerprint, Inputs: ch.Inputs, MovedFrom: ch.MovedFrom,
-		Drift: ch.Drift, Cost: ch.Cost}
+		Drift: ch.Drift, Cost: ch.Cost, Candidates: ch.Candidates, Unpicked: ch.Unpicked}
+	if r := ch.Restore; r != nil {
+		w.Restore = &restoreV2{SHA256: r.SHA256, TaskID: r.TaskID, Model: r.Model, Credits: r.Credits,
+			Instead: string(r.Instead), InsteadCost: r.InsteadCost}
+		if !r.Created.IsZero() {
+			w.Restore.Created = r.Created.UTC().Format(time.RFC3339Nano)
+		}
+	}
 	if a := ch.Asset; a != nil {
 		img := &imageV2{Addr: a.Addr, Name: a.Name, Key: a.Key, Provider: a.Provider,
 			Model: a.Model, Prompt: a.Prompt, Sensitive: a.Sensitive, Output: a.Output,
 			AspectRatio: a.AspectRatio, ImageSize: a.ImageSize, CallbackURL: a.CallbackURL,
-			DependsOn: a.DependsOn, IgnoreChanges: a.IgnoreChanges, PreventRegenerate: a.PreventRegenerate}
+			DependsOn: a.DependsOn, IgnoreChanges: a.IgnoreChanges, PreventRegenerate: a.PreventRegenerate, Variants: a.Variants}
 		for _, r := range a.Refs {
 			img.Refs = append(img.Refs, refV2{Kind: refKindToWire(r.Kind), Value: r.Value, Addr: r.Addr})
 		}
@@ -90,7 +97,7 @@ func changeToWire(ch *planner.Change) changeV2 {
 	if pr := ch.Prior; pr != nil {
 		w.Prior = &priorV2{Output: pr.Output, SHA256: pr.SHA256, Fingerprint: pr.Fingerprint,
 			Model: pr.Model, Prompt: pr.Prompt, Inputs: pr.Inputs, FromLock: pr.FromLock,
-			Sensitive: pr.Sensitive, Ignored: pr.Ignored}
+			Sensitive: pr.Sensitive, Ignored: pr.Ignored, Pick: pr.Pick}
 		if pr.Sensitive {
 			w.Prior.Prompt = ""
 			w.Prior.Inputs = withoutPrompt(pr.Inputs)
@@ -148,7 +155,7 @@ func fromWire(w planV2) (*planner.Plan, error) {
 	}
 	for _, l := range w.Adopt {
 		p.Adopt = append(p.Adopt, state.LockImage{Addr: l.Addr, Output: l.Output, SHA256: l.SHA256,
-			Fingerprint: l.Fingerprint, Model: l.Model, Ignored: l.Ignored})
+			Fingerprint: l.Fingerprint, Model: l.Model, Ignored: l.Ignored, Pick: l.Pick})
 	}
 	return p, nil
 }
@@ -176,7 +183,7 @@ func durationFromWire(s string) (time.Duration, error) {
 }
 
 func actionFromWire(s string) (planner.Action, bool) {
-	for _, a := range []planner.Action{planner.Create, planner.Replace, planner.Move, planner.Delete, planner.Forget, planner.NoOp} {
+	for _, a := range []planner.Action{planner.Create, planner.Replace, planner.Move, planner.Delete, planner.Forget, planner.NoOp, planner.Restore, planner.AddCandidates} {
 		if string(a) == s {
 			return a, true
 		}
@@ -190,12 +197,12 @@ func changeFromWire(w changeV2) (planner.Change, error) {
 		return planner.Change{}, fmt.Errorf("unknown action %q", w.Action)
 	}
 	ch := planner.Change{Addr: w.Addr, Action: act, Reasons: reasonsFromWire(w.Reasons), Fingerprint: w.Fingerprint,
-		Inputs: w.Inputs, MovedFrom: w.MovedFrom, Drift: w.Drift, Cost: w.Cost}
+		Inputs: w.Inputs, MovedFrom: w.MovedFrom, Drift: w.Drift, Cost: w.Cost, Candidates: w.Candidates, Unpicked: w.Unpicked}
 	if img := w.Image; img != nil {
 		a := &spec.Asset{Addr: img.Addr, Name: img.Name, Key: img.Key, Provider: img.Provider,
 			Model: img.Model, Prompt: img.Prompt, Sensitive: img.Sensitive, Output: img.Output,
 			AspectRatio: img.AspectRatio, ImageSize: img.ImageSize, CallbackURL: img.CallbackURL,
-			DependsOn: img.DependsOn, IgnoreChanges: img.IgnoreChanges, PreventRegenerate: img.PreventRegenerate}
+			DependsOn: img.DependsOn, IgnoreChanges: img.IgnoreChanges, PreventRegenerate: img.PreventRegenerate, Variants: img.Variants}
 		for _, r := range img.Refs {
 			kind, err := refKindFromWire(r.Kind)
 			if err != nil {
@@ -208,7 +215,22 @@ func changeFromWire(w changeV2) (planner.Change, error) {
 	if pr := w.Prior; pr != nil {
 		ch.Prior = &planner.Prior{Output: pr.Output, SHA256: pr.SHA256, Fingerprint: pr.Fingerprint,
 			Model: pr.Model, Prompt: pr.Prompt, Inputs: pr.Inputs, FromLock: pr.FromLock,
-			Sensitive: pr.Sensitive, Ignored: pr.Ignored}
+			Sensitive: pr.Sensitive, Ignored: pr.Ignored, Pick: pr.Pick}
+	}
+	if r := w.Restore; r != nil {
+		instead, ok := actionFromWire(r.Instead)
+		if !ok {
+			return planner.Change{}, fmt.Errorf("unknown action %q instead of a restore", r.Instead)
+		}
+		ch.Restore = &planner.Restoring{Generation: planner.Generation{SHA256: r.SHA256, TaskID: r.TaskID, Model: r.Model, Credits: r.Credits},
+			Instead: instead, InsteadCost: r.InsteadCost}
+		if r.Created != "" {
+			t, err := time.Parse(time.RFC3339Nano, r.Created)
+			if err != nil {
+				return planner.Change{}, fmt.Errorf("restore of %s: created %q: %w", w.Addr, r.Created, err)
+			}
+			ch.Restore.Created = t
+		}
 	}
 	return ch, nil
 }

@@ -77,6 +77,8 @@ func TestRoundTripKeepsEveryField(t *testing.T) {
 		ch.Action = planner.Move // a generating change may not be sensitive
 		ch.Asset.Sensitive, ch.Prior.Sensitive = false, false
 		ch.Asset.Refs[0].Kind, ch.Asset.Refs[1].Kind = spec.RefFile, spec.RefAsset
+		ch.Restore.Instead = planner.Replace
+		ch.Restore.Created = time.Date(2026, 3, 14, 9, 26, 53, 589793238, time.UTC) // fill leaves times zero
 	}
 	data, err := Encode(&p)
 	if err != nil {

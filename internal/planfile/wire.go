@@ -45,6 +45,21 @@ type changeV2 struct {
 	MovedFrom   string            `json:"moved_from,omitempty"`
 	Drift       bool              `json:"drift,omitempty"`
 	Cost        float64           `json:"cost,omitempty"`
+	Restore     *restoreV2        `json:"restore,omitempty"`
+	Candidates  int               `json:"candidates,omitempty"`
+	Unpicked    bool              `json:"unpicked,omitempty"`
+}
+
+// restoreV2 is the stored generation a restore copies into place
+// (planner.Restoring), and what apply does when the store's copy is gone.
+type restoreV2 struct {
+	SHA256      string  `json:"sha256"`
+	TaskID      string  `json:"task_id,omitempty"`
+	Model       string  `json:"model,omitempty"`
+	Credits     float64 `json:"credits,omitempty"`
+	Created     string  `json:"created,omitempty"` // RFC 3339
+	Instead     string  `json:"instead"`
+	InsteadCost float64 `json:"instead_cost,omitempty"`
 }
 
 // reasonV2 is a reason code and its details (planner.Reason). The values
@@ -70,6 +85,7 @@ type priorV2 struct {
 	FromLock    bool              `json:"from_lock,omitempty"`
 	Sensitive   bool              `json:"sensitive,omitempty"`
 	Ignored     map[string]string `json:"ignored,omitempty"`
+	Pick        string            `json:"pick,omitempty"`
 }
 
 // imageV2 is one instance of an image block, as apply needs it.
@@ -89,6 +105,7 @@ type imageV2 struct {
 	DependsOn         []string `json:"depends_on,omitempty"`
 	IgnoreChanges     []string `json:"ignore_changes,omitempty"`
 	PreventRegenerate bool     `json:"prevent_regenerate,omitempty"`
+	Variants          int      `json:"variants,omitempty"`
 }
 
 // refV2 is a reference image: kind "url", "file" or "image".
@@ -113,4 +130,5 @@ type lockImageV2 struct {
 	Fingerprint string `json:"fingerprint"`
 	Model       string `json:"model"`
 	Ignored     string `json:"ignored,omitempty"`
+	Pick        string `json:"pick,omitempty"`
 }
