@@ -25,6 +25,9 @@ func (e *executor) request(a *spec.Asset) (provider.Request, map[string]string, 
 		ImageSize:   a.ImageSize,
 		CallbackURL: a.CallbackURL,
 	}
+	if _, k := planner.CandidateOf(a.Addr); k > 0 {
+		req.Candidate = k
+	}
 	if n := notifier(e.opts.Providers[a.Provider]); n != nil && req.CallbackURL == "" {
 		req.CallbackURL = n.CallbackURL()
 	}

@@ -86,13 +86,8 @@ func sortKeys(keys []string) {
 	}
 }
 
-// Variants is how many candidates of a apply makes: 1 unless set, and 1
-// on the offline provider, whose placeholders of the same inputs are the
-// same image: there would be nothing to choose from.
+// Variants is how many candidates of a apply makes: 1 unless set.
 func Variants(a *spec.Asset) int {
-	if a.Provider == "offline" {
-		return 1
-	}
 	return max(a.Variants, 1)
 }
 

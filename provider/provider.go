@@ -17,6 +17,12 @@ type Request struct {
 	AspectRatio string
 	ImageSize   string
 	CallbackURL string
+	// Candidate is which of several candidates of the same inputs this
+	// request makes (1, 2, ...; 0 for an image without variants). The
+	// service is not sent it: each of its generations differs anyway. The
+	// offline provider, whose image is a function of the request, draws
+	// each candidate differently.
+	Candidate int
 }
 
 // Status is a task's state as the service reports it.

@@ -1,6 +1,6 @@
 # Candidates: generate several images of one prompt and pick the best.
 #
-#   pixform apply -provider=defapi     # makes 4 candidates of the logo (pays for 4)
+#   pixform apply                      # makes 4 candidates of the logo, 2 of the favicon
 #   pixform candidates image.logo      # lists them: number, sha256, date, credits, size
 #   pixform gallery -serve             # or compare them side by side in a browser
 #   pixform pick image.logo 3          # copies candidate 3 to web/logo.png, records
@@ -8,11 +8,10 @@
 #
 # Every candidate is kept in the store (.pixform/store): picking another one
 # later, or restoring a deleted output, costs nothing. Raising variants from 4
-# to 6 pays for 2 more; -replace=image.logo makes 4 new ones to choose from.
-# On the offline provider (-provider=offline: no key, no network) every
-# candidate would be the same placeholder, so it makes one.
+# to 6 makes 2 more; -replace=image.logo makes 4 new ones to choose from.
+# The offline provider draws each candidate in its own colors (no key, no
+# network); with provider "defapi" {} each candidate is a paid generation.
 
-provider "defapi" {}
 provider "offline" {}
 
 variable "style" {

@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"fmt"
 	"image"
 	"strings"
 
@@ -75,6 +76,9 @@ func panel(img *image.Paletted, x, y int, lines []string) {
 
 func footerText(req provider.Request) string {
 	parts := []string{sanitize(req.Model)}
+	if req.Candidate > 0 {
+		parts = append(parts, fmt.Sprintf("candidate %d", req.Candidate))
+	}
 	if req.AspectRatio != "" {
 		parts = append(parts, sanitize(req.AspectRatio))
 	}

@@ -46,6 +46,9 @@ func TaskID(req provider.Request) string {
 	for _, im := range req.Images {
 		field(im)
 	}
+	if req.Candidate > 0 { // ids of images without variants stay as they were
+		field(fmt.Sprint("candidate ", req.Candidate))
+	}
 	return "offline-" + hex.EncodeToString(h.Sum(nil))[:24]
 }
 

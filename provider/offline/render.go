@@ -3,6 +3,7 @@ package offline
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -36,7 +37,7 @@ const (
 // by default and for "1k", 768 for "2k", 1024 for "4k".
 func Render(req provider.Request) ([]byte, error) {
 	w, h := canvasSize(req.AspectRatio)
-	img := image.NewPaletted(image.Rect(0, 0, w, h), palette(req.Prompt))
+	img := image.NewPaletted(image.Rect(0, 0, w, h), palette(paletteSeed(req)))
 	drawBackground(img)
 	drawTexts(img, req)
 	big := upscale(img, scale(req.ImageSize))
@@ -46,6 +47,15 @@ func Render(req provider.Request) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// paletteSeed is what the colors derive from: the prompt, and the
+// candidate number, so that candidates of one image look apart.
+func paletteSeed(req provider.Request) string {
+	if req.Candidate > 0 {
+		return fmt.Sprintf("%s\x00candidate %d", req.Prompt, req.Candidate)
+	}
+	return req.Prompt
 }
 
 // canvasSize returns the small canvas for an aspect ratio "W:H".
