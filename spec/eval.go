@@ -12,10 +12,11 @@ import (
 
 // scope tells which names an expression may refer to.
 type scope struct {
-	locals bool // local.NAME
-	images bool // image.NAME
-	each   bool // each.key, each.value (for_each blocks)
-	count  bool // count.index (count blocks)
+	locals  bool // local.NAME
+	images  bool // image.NAME
+	derives bool // derive.NAME
+	each    bool // each.key, each.value (for_each blocks)
+	count   bool // count.index (count blocks)
 }
 
 var (
@@ -98,7 +99,7 @@ func (l *loader) walkRefs(expr hcl.Expression, sc scope) hcl.Diagnostics {
 			}
 		}
 		switch root {
-		case "var", "local", "image", "each", "count":
+		case "var", "local", "image", "derive", "each", "count":
 			if name == "" {
 				bad(rng, "Invalid reference", "The %q object cannot be used on its own; refer to one of its attributes, like %s.", root, example(root))
 				continue
@@ -123,6 +124,13 @@ func (l *loader) walkRefs(expr hcl.Expression, sc scope) hcl.Diagnostics {
 			} else if l.images[name] == nil {
 				bad(rng, "Reference to undeclared image",
 					"No image block named %q is declared.%s Declare it, or correct the name.", name, didYouMean(name, l.imageNames()))
+			}
+		case "derive":
+			if !sc.derives {
+				bad(rng, "Invalid reference", "Derived outputs can be used only in derive blocks: an image, a local value or a variable cannot refer to them.")
+			} else if l.derives[name] == nil {
+				bad(rng, "Reference to undeclared derive",
+					"No derive block named %q is declared.%s Declare it, or correct the name.", name, didYouMean(name, l.deriveNames()))
 			}
 		case "each":
 			if !sc.each {

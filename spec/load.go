@@ -33,6 +33,7 @@ type loader struct {
 	varVal  cty.Value // the var object
 	locals  map[string]*hcl.Attribute
 	images  map[string]*imageBlock
+	derives map[string]*deriveBlock
 	values  map[string]cty.Value // evaluated graph nodes: "local.x", "image.y"
 	badProv map[string]bool      // provider types declared but refused
 
@@ -72,6 +73,7 @@ func Load(fs afero.Fs, dir string, opts LoadOptions) (s *Spec, diags hcl.Diagnos
 		vars:       map[string]*variable{},
 		locals:     map[string]*hcl.Attribute{},
 		images:     map[string]*imageBlock{},
+		derives:    map[string]*deriveBlock{},
 		values:     map[string]cty.Value{},
 		lazyValues: map[string]func() cty.Value{},
 		badProv:    map[string]bool{},
@@ -107,7 +109,9 @@ func (l *loader) load() {
 	l.collectLocals()
 	l.declareProviders()
 	l.declareImages()
+	l.declareDerives()
 	l.evaluateGraph()
+	l.evaluateDerives()
 	l.decodeProviders()
 	l.finishAssets()
 	l.decodeMoved()

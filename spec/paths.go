@@ -65,6 +65,18 @@ func hasVolume(s string) bool {
 
 // checkOutput validates an output path and returns it clean.
 func (l *loader) checkOutput(attr *hcl.Attribute, s string) (string, bool) {
+	c, ok := l.checkOutputPath(attr, s)
+	if ok && !slices.Contains(outputExts, strings.ToLower(path.Ext(c))) {
+		l.errorf(attr.Expr.Range().Ptr(), "Unsupported output format",
+			"The output %q must end in .png, .jpg or .jpeg: pixform writes each output in the format its extension names, converting the service's result if needed, and can write PNG and JPEG (not WebP).", s)
+		return "", false
+	}
+	return c, ok
+}
+
+// checkOutputPath is checkOutput without the extension: where the file
+// goes, whatever its format.
+func (l *loader) checkOutputPath(attr *hcl.Attribute, s string) (string, bool) {
 	rng := attr.Expr.Range().Ptr()
 	c, problem, link := l.confine(s)
 	switch problem {
@@ -90,11 +102,6 @@ func (l *loader) checkOutput(attr *hcl.Attribute, s string) (string, bool) {
 	}
 	if first, _, _ := strings.Cut(c, "/"); first == ".pixform" {
 		l.errorf(rng, "Reserved output path", "The directory .pixform holds pixform's own state; write the image somewhere else.")
-		return "", false
-	}
-	if !slices.Contains(outputExts, strings.ToLower(path.Ext(c))) {
-		l.errorf(rng, "Unsupported output format",
-			"The output %q must end in .png, .jpg or .jpeg: pixform writes each output in the format its extension names, converting the service's result if needed, and can write PNG and JPEG (not WebP).", s)
 		return "", false
 	}
 	return c, true

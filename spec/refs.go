@@ -45,6 +45,10 @@ func (l *loader) finishAssets() {
 		folded[strings.ToLower(out)] = addr
 	}
 	for _, p := range l.pending {
+		if p.asset.Derive != nil {
+			l.resolveSource(p)
+			continue
+		}
 		l.resolveProvider(p)
 		l.resolveRefs(p)
 		l.resolveDependsOn(p)

@@ -9,6 +9,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "locals"},
 		{Type: "image", LabelNames: []string{"name"}},
 		{Type: "moved"},
+		{Type: "derive", LabelNames: []string{"name"}},
 	},
 }
 

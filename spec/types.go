@@ -76,6 +76,10 @@ type Asset struct {
 	IgnoreChanges     []string // attribute names from lifecycle.ignore_changes
 	PreventRegenerate bool
 
+	// Derive is set on the asset of a derive block (derive.NAME): its
+	// output is built from its source's, not generated (derive.go).
+	Derive *Derive
+
 	DeclRange hcl.Range // the image block's header
 }
 
