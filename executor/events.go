@@ -45,6 +45,7 @@ type Summary struct {
 	Generated, Failed, Skipped, Moved, Deleted int
 	Forgotten                                  int // records dropped, outputs already gone or kept
 	Restored                                   int // outputs copied back from the store
+	Derived                                    int // derives built (0 credits)
 	Consumed                                   float64
 	Duration                                   time.Duration
 	Failures                                   []Failure

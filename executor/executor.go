@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -67,6 +68,7 @@ type executor struct {
 	priors   map[string]*state.Asset
 	tracker  *tracker
 	slots    chan struct{} // one per task in flight at a service, of Parallelism
+	cpus     chan struct{} // one per derive being built, of GOMAXPROCS
 	authErr  atomic.Pointer[error]
 	mu       sync.Mutex // guards consumed and emit ordering
 	consumed float64
@@ -103,7 +105,7 @@ func Apply(ctx context.Context, p *planner.Plan, opts Options) (Summary, error) 
 	}
 	st := opts.Store.State()
 	e := &executor{opts: opts, plan: p, pending: st.Pending, priors: st.Assets, tracker: newTracker(opts.PollFirst, opts.PollMax),
-		slots: make(chan struct{}, opts.Parallelism)}
+		slots: make(chan struct{}, opts.Parallelism), cpus: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	e.cands.byKey, e.cands.claimed = map[string]*candidate{}, map[string]bool{}
 
 	var sum Summary
@@ -150,7 +152,7 @@ type result struct {
 func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 	nodes := map[string]*planner.Change{}
 	for i := range e.plan.Changes {
-		if ch := &e.plan.Changes[i]; ch.Action.Pays() || (ch.Action == planner.Restore && ch.Candidates > 0) {
+		if ch := &e.plan.Changes[i]; ch.Action.Pays() || (ch.Action == planner.Restore && ch.Candidates > 0) || ch.Action == planner.Derive {
 			nodes[ch.Addr] = ch
 		}
 	}
@@ -181,6 +183,10 @@ func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 				results <- result{addr: addr, outcome: skipped, err: fmt.Errorf("skipped: %s did not land", why)}
 				return nil
 			}
+			if ch.Action == planner.Derive {
+				results <- e.deriveOne(gctx, ch)
+				return nil
+			}
 			if ccs := cands[addr]; ccs != nil {
 				results <- e.generateCandidates(gctx, ch, ccs)
 				return nil
@@ -201,7 +207,11 @@ func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 	}
 	for done := 0; done < len(nodes); done++ {
 		r := <-results
-		e.tally(sum, r)
+		if r.outcome == ok && nodes[r.addr].Action == planner.Derive {
+			sum.Derived++
+		} else {
+			e.tally(sum, r)
+		}
 		deps := dependents[r.addr]
 		sort.Strings(deps)
 		for _, d := range deps {

@@ -30,6 +30,9 @@ func RefID(r spec.Ref, sha string) string {
 // model, prompt, generation parameters and the identity of each reference.
 // Not the output path, not base_url, not callback_url.
 func Inputs(a *spec.Asset, refIDs []string) map[string]string {
+	if a.Derive != nil {
+		return deriveInputs(a, refIDs)
+	}
 	in := map[string]string{
 		"provider": a.Provider,
 		"model":    a.Model,

@@ -248,6 +248,9 @@ func (p *planner) decide(a *spec.Asset) *Change {
 		ch.Drift = true
 		ch.Reasons = append(ch.Reasons, Reason{Code: ReasonOutputEdited, Path: a.Output})
 	}
+	if a.Derive != nil {
+		p.decideDerive(ch, ids)
+	}
 	if ch.Action.Generates() {
 		ch.Inputs, ch.Fingerprint = generated(a, ids)
 		if pend := p.st.Pending[a.Addr]; pend != nil && pend.TaskID != "" && pend.Fingerprint == ch.Fingerprint {
@@ -310,7 +313,7 @@ func (p *planner) refIDs(a *spec.Asset) ([]string, string) {
 	ids := refIdentities(a, func(r spec.Ref) (string, bool) {
 		if r.Kind == spec.RefAsset {
 			up := p.changes[r.Addr]
-			if up != nil && up.Action.Generates() { // not AddCandidates: its output stays
+			if up != nil && up.Action.Builds() { // not AddCandidates: its output stays
 				first = cmp.Or(first, r.Addr)
 				return "", false
 			}

@@ -20,6 +20,7 @@ const (
 	Delete        Action = "delete" // removed from the spec: delete its output, forget it
 	Forget        Action = "forget" // removed from the spec, its file not deleted (another image's now, edited by hand, or gone): forget it only
 	NoOp          Action = "no-op"  // nothing to do
+	Derive        Action = "derive" // build a derive's output from its source, on this machine (0 credits)
 )
 
 // Generates reports whether the action pays for a generation.
@@ -28,6 +29,10 @@ func (a Action) Generates() bool { return a == Create || a == Replace }
 // Pays reports whether the action submits tasks: a generation, or the
 // candidates an image lacks.
 func (a Action) Pays() bool { return a.Generates() || a == AddCandidates }
+
+// Builds reports whether the action writes new bytes at the output: a
+// generation or a derive. What references it knows its hash after apply.
+func (a Action) Builds() bool { return a.Generates() || a == Derive }
 
 // Removes reports whether the action drops the record of an image the spec
 // no longer declares (the change has a Prior and no Asset).
@@ -106,6 +111,7 @@ type Plan struct {
 type Counts struct {
 	Create, Replace, Move, Delete, Forget, NoOp, Drift, Restore int
 	AddCandidates                                               int
+	Derive                                                      int
 }
 
 // Counts returns how many changes of each action the plan holds.
@@ -127,6 +133,8 @@ func (p *Plan) Counts() Counts {
 			c.Restore++
 		case AddCandidates:
 			c.AddCandidates++
+		case Derive:
+			c.Derive++
 		default:
 			c.NoOp++
 		}

@@ -29,6 +29,8 @@ const (
 	ReasonRemovedEdited       ReasonCode = "removed_edited"       // Path: edited by hand, kept
 	ReasonRestoredFromStore   ReasonCode = "restored_from_store"  // From: the stored image's sha256; Detail: when it was made (RFC 3339)
 	ReasonVariantsMissing     ReasonCode = "variants_missing"     // Detail: "held/variants", the candidates the store holds of how many
+	ReasonSourceChanged       ReasonCode = "source_changed"       // a derive: Addr: its source, whose output's bytes changed (From, To: sha256)
+	ReasonOpsChanged          ReasonCode = "ops_changed"          // a derive: its operations, format or encoder changed (From, To: their descriptions)
 )
 
 // Reason is one reason for a change: a code and its details.

@@ -69,7 +69,7 @@ func (p *eventPrinter) event(ev executor.Event) {
 	w, pt := p.e.stdout, p.pt
 	switch ev.Kind {
 	case executor.EventStart:
-		fmt.Fprintf(w, "%s: generating...\n", ev.Addr)
+		fmt.Fprintf(w, "%s: %s...\n", ev.Addr, startVerb(ev.Addr))
 	case executor.EventSubmitted:
 		fmt.Fprintf(w, "%s: submitted (task %s)\n", ev.Addr, ev.TaskID)
 	case executor.EventResumed:
@@ -136,8 +136,8 @@ func summaryLine(s executor.Summary, interrupted bool) string {
 	if s.Restored > 0 { // named only when there are some, as forgotten
 		forgot += fmt.Sprintf(", %d restored", s.Restored)
 	}
-	return fmt.Sprintf("Apply %s: %d generated, %d failed, %d skipped, %d moved, %d deleted%s. Credits consumed: %s. Time: %s.",
-		how, s.Generated, s.Failed, s.Skipped, s.Moved, s.Deleted, forgot, credits(s.Consumed), s.Duration.Round(10*time.Millisecond))
+	return fmt.Sprintf("Apply %s: %d generated%s, %d failed, %d skipped, %d moved, %d deleted%s. Credits consumed: %s. Time: %s.",
+		how, s.Generated, derived(s.Derived), s.Failed, s.Skipped, s.Moved, s.Deleted, forgot, credits(s.Consumed), s.Duration.Round(10*time.Millisecond))
 }
 
 // forgotten is ", N forgotten" for an apply's closing line, named only

@@ -114,7 +114,7 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 // here: those images show no prompt.
 func (e *env) promptsFromSpec(recs []galleryRecord, lock *state.Lock) {
 	sp, diags := spec.Load(e.fs, e.dir, spec.LoadOptions{Env: e.getenv})
-	if diags.HasErrors() || sp == nil {
+	if diags.HasErrors() || sp == nil || checkDerives(sp).HasErrors() {
 		return
 	}
 	p, diags := planner.Make(e.fs, sp, nil, lock, planner.Options{})

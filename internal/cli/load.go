@@ -27,6 +27,9 @@ func (v *varFlags) register(fs *flag.FlagSet) {
 // is usable (no errors).
 func (e *env) loadSpec(v varFlags) (*spec.Spec, bool) {
 	sp, diags := spec.LoadReusing(e.fs, e.dir, spec.LoadOptions{Vars: v.vars, VarFiles: v.varFiles, Env: e.getenv, Provider: v.provider}, specCachePath(e.dir))
+	if !diags.HasErrors() {
+		diags = append(diags, checkDerives(sp)...)
+	}
 	e.printDiags(sp, diags)
 	if diags.HasErrors() {
 		return sp, false

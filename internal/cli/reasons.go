@@ -59,6 +59,10 @@ func reasonText(ch *planner.Change, r planner.Reason) string {
 		return fmt.Sprintf("variants = %s, and the store holds %s candidate(s) of these inputs", want, held)
 	case planner.ReasonRemovedEdited:
 		return fmt.Sprintf("its output %s was edited by hand: the file is kept, only the record is dropped", r.Path)
+	case planner.ReasonSourceChanged:
+		return fmt.Sprintf("its source %s changed: %s -> %s", r.Addr, shortInput(r.From), shortInput(r.To))
+	case planner.ReasonOpsChanged:
+		return fmt.Sprintf("its operations or format changed: %s -> %s", describeShort(r.From), describeShort(r.To))
 	}
 	return strings.ReplaceAll(string(r.Code), "_", " ")
 }

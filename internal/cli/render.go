@@ -73,8 +73,8 @@ func writePlan(w io.Writer, pt painter, p *planner.Plan) {
 	fmt.Fprintln(w)
 	writeDrift(w, pt, p)
 	c := p.Counts()
-	fmt.Fprintf(w, "%s %d to generate, %d to regenerate, %d to move, %d to delete%s. Estimated cost: %s credits.\n",
-		pt.paint(colorBold, "Plan:"), c.Create, c.Replace, c.Move, c.Delete, forgets(c), credits(p.Cost))
+	fmt.Fprintf(w, "%s %d to generate, %d to regenerate, %d to move, %d to delete%s%s. Estimated cost: %s credits.\n",
+		pt.paint(colorBold, "Plan:"), c.Create, c.Replace, c.Move, c.Delete, forgets(c), derives(c), credits(p.Cost))
 }
 
 // forgets names the records a plan drops while keeping their files, as
@@ -120,6 +120,9 @@ func writeChange(w io.Writer, pt painter, ch *planner.Change) {
 	fmt.Fprintf(w, "  %s %s (%s)\n", pt.paint(code, sym), ch.Addr, out)
 	for _, r := range reasonTexts(ch) {
 		fmt.Fprintf(w, "      reason: %s\n", r)
+	}
+	if ch.Action == planner.Derive {
+		writeDerive(w, ch)
 	}
 	if !(ch.Action.Pays() || ch.Candidates > 0) || ch.Asset == nil {
 		return
@@ -175,6 +178,8 @@ func symbol(a planner.Action) (sym, verb, color string) {
 		return "<", "restored from the store (no credits)", colorMoved
 	case planner.AddCandidates:
 		return "+", "given more candidates (its output is kept)", colorAdded
+	case planner.Derive:
+		return "*", "derived", colorAdded
 	default:
 		return " ", "updated in state", "0"
 	}

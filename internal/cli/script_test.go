@@ -47,9 +47,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fakeapi":  cmdFakeAPI,
-			"isimage":  cmdIsImage,
-			"nosecret": cmdNoSecret,
+			"fakeapi":   cmdFakeAPI,
+			"isimage":   cmdIsImage,
+			"nosecret":  cmdNoSecret,
+			"imagesize": cmdImageSize,
 		},
 	})
 }

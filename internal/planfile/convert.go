@@ -88,6 +88,7 @@ func changeToWire(ch *planner.Change) changeV2 {
 		for _, r := range a.Refs {
 			img.Refs = append(img.Refs, refV2{Kind: refKindToWire(r.Kind), Value: r.Value, Addr: r.Addr})
 		}
+		img.Derive = deriveToWire(a.Derive)
 		if a.Sensitive {
 			img.Prompt = ""
 			w.Inputs = withoutPrompt(w.Inputs)
@@ -183,7 +184,7 @@ func durationFromWire(s string) (time.Duration, error) {
 }
 
 func actionFromWire(s string) (planner.Action, bool) {
-	for _, a := range []planner.Action{planner.Create, planner.Replace, planner.Move, planner.Delete, planner.Forget, planner.NoOp, planner.Restore, planner.AddCandidates} {
+	for _, a := range []planner.Action{planner.Create, planner.Replace, planner.Move, planner.Delete, planner.Forget, planner.NoOp, planner.Restore, planner.AddCandidates, planner.Derive} {
 		if string(a) == s {
 			return a, true
 		}
@@ -210,6 +211,7 @@ func changeFromWire(w changeV2) (planner.Change, error) {
 			}
 			a.Refs = append(a.Refs, spec.Ref{Kind: kind, Value: r.Value, Addr: r.Addr})
 		}
+		a.Derive = deriveFromWire(img.Derive)
 		ch.Asset = a
 	}
 	if pr := w.Prior; pr != nil {

@@ -90,22 +90,23 @@ type priorV2 struct {
 
 // imageV2 is one instance of an image block, as apply needs it.
 type imageV2 struct {
-	Addr              string   `json:"addr"`
-	Name              string   `json:"name"`
-	Key               string   `json:"key,omitempty"`
-	Provider          string   `json:"provider"`
-	Model             string   `json:"model"`
-	Prompt            string   `json:"prompt,omitempty"`
-	Sensitive         bool     `json:"sensitive,omitempty"`
-	Output            string   `json:"output"`
-	Refs              []refV2  `json:"refs,omitempty"`
-	AspectRatio       string   `json:"aspect_ratio,omitempty"`
-	ImageSize         string   `json:"image_size,omitempty"`
-	CallbackURL       string   `json:"callback_url,omitempty"`
-	DependsOn         []string `json:"depends_on,omitempty"`
-	IgnoreChanges     []string `json:"ignore_changes,omitempty"`
-	PreventRegenerate bool     `json:"prevent_regenerate,omitempty"`
-	Variants          int      `json:"variants,omitempty"`
+	Addr              string    `json:"addr"`
+	Name              string    `json:"name"`
+	Key               string    `json:"key,omitempty"`
+	Provider          string    `json:"provider"`
+	Model             string    `json:"model"`
+	Prompt            string    `json:"prompt,omitempty"`
+	Sensitive         bool      `json:"sensitive,omitempty"`
+	Output            string    `json:"output"`
+	Refs              []refV2   `json:"refs,omitempty"`
+	AspectRatio       string    `json:"aspect_ratio,omitempty"`
+	ImageSize         string    `json:"image_size,omitempty"`
+	CallbackURL       string    `json:"callback_url,omitempty"`
+	DependsOn         []string  `json:"depends_on,omitempty"`
+	IgnoreChanges     []string  `json:"ignore_changes,omitempty"`
+	PreventRegenerate bool      `json:"prevent_regenerate,omitempty"`
+	Variants          int       `json:"variants,omitempty"`
+	Derive            *deriveV2 `json:"derive,omitempty"` // a derive block's instance
 }
 
 // refV2 is a reference image: kind "url", "file" or "image".
