@@ -22,15 +22,19 @@ func ParseAddr(s string) (string, error) {
 	if s == "" {
 		return "", errors.New("empty address: want image.NAME, image.NAME[\"KEY\"] or image.NAME[INDEX]")
 	}
+	kind, orig := "image", s
+	if rest, ok := strings.CutPrefix(s, "derive."); ok { // a derive's address reads as an image's
+		kind, s = "derive", "image."+rest
+	}
 	trav, diags := hclsyntax.ParseTraversalAbs([]byte(s), "", hcl.InitialPos)
 	if diags.HasErrors() {
-		return "", fmt.Errorf("invalid address %q: want image.NAME, image.NAME[\"KEY\"] or image.NAME[INDEX]", s)
+		return "", fmt.Errorf("invalid address %q: want image.NAME, image.NAME[\"KEY\"] or image.NAME[INDEX] (or derive. instead of image.)", orig)
 	}
 	ta, err := traversalAddr(trav)
 	if err != nil {
-		return "", fmt.Errorf("invalid address %q: %w", s, err)
+		return "", fmt.Errorf("invalid address %q: %w", orig, err)
 	}
-	return ta.String(), nil
+	return kind + strings.TrimPrefix(ta.String(), "image"), nil
 }
 
 // travAddr is an address read from a traversal: a block, or one instance of it.

@@ -27,6 +27,9 @@ func TestParseAddr(t *testing.T) {
 		{in: `image.hero["${x}"]`, wantErr: true},
 		{in: "", wantErr: true},
 		{in: "image.a b", wantErr: true},
+		{in: `derive.logo[ "640" ]`, want: `derive.logo["640"]`},
+		{in: "derive.thumb", want: "derive.thumb"},
+		{in: "derive.thumb.output", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
