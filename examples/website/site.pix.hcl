@@ -39,3 +39,16 @@ image "feature" {
   aspect_ratio = "1:1"
   output       = "public/features/${each.key}.png"
 }
+
+# The hero at the widths the page's srcset lists, in WebP: built from
+# public/hero.png on this machine (no credits), again only when it changes.
+derive "hero" {
+  for_each = { small = 480, medium = 960 }
+  source   = image.hero.output
+  resize {
+    width = each.value
+  }
+  format  = "webp"
+  quality = 80
+  output  = "public/hero-${each.key}.webp"
+}
