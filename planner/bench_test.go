@@ -30,7 +30,10 @@ func BenchmarkPlanNoop1k(b *testing.B)  { benchPlanNoop(b, 1000, 100) }
 func BenchmarkPlanNoop10k(b *testing.B) { benchPlanNoop(b, 10000, 1000) }
 
 func benchPlanNoop(b *testing.B, images, refs int) {
-	w := newBenchWorld(b, images, refs)
+	benchPlanNoopWorld(b, newBenchWorld(b, images, refs))
+}
+
+func benchPlanNoopWorld(b *testing.B, w *benchWorld) {
 	var load, mk time.Duration
 	n := 0
 	for b.Loop() {
@@ -39,6 +42,7 @@ func benchPlanNoop(b *testing.B, images, refs int) {
 		if diags.HasErrors() {
 			b.Fatalf("spec.Load: %s", diags.Error())
 		}
+		describeDerives(sp)
 		t1 := time.Now()
 		p, diags := planner.Make(w.counting, sp, w.st, w.lock, planner.Options{})
 		if diags.HasErrors() {
@@ -77,6 +81,7 @@ type benchWorld struct {
 	counting     *openCounter // fs, counting the files opened: a warm cache opens none
 	dir          string
 	images, refs int
+	derives      int // derive.d[i] of image.img[i], for i < derives (derive_bench_test.go)
 	st           *state.State
 	lock         *state.Lock
 }
@@ -92,10 +97,15 @@ image "img" {
 `
 
 func newBenchWorld(b *testing.B, images, refs int) *benchWorld {
+	return newBenchWorldDerives(b, images, refs, 0)
+}
+
+func newBenchWorldDerives(b *testing.B, images, refs, derives int) *benchWorld {
 	b.Helper()
 	fsys := afero.NewOsFs()
-	w := &benchWorld{b: b, fs: fsys, counting: &openCounter{Fs: fsys}, dir: b.TempDir(), images: images, refs: refs}
+	w := &benchWorld{b: b, fs: fsys, counting: &openCounter{Fs: fsys}, dir: b.TempDir(), images: images, refs: refs, derives: derives}
 	w.write("bench.pix.hcl", fmt.Appendf(nil, benchSpec, images, refs))
+	w.writeDerives()
 	// Files older than the hasher's racy window, as after any real apply.
 	old := time.Now().Add(-time.Hour)
 	for i := range refs {
@@ -119,12 +129,13 @@ func (w *benchWorld) record() {
 	if diags.HasErrors() {
 		b.Fatalf("spec.Load: %s", diags.Error())
 	}
+	describeDerives(sp)
 	p, diags := planner.Make(w.fs, sp, nil, nil, planner.Options{})
 	if diags.HasErrors() {
 		b.Fatalf("planner.Make: %s", diags.Error())
 	}
-	if c := p.Counts(); c.Create != w.images {
-		b.Fatalf("first plan: got %+v, want %d creates", c, w.images)
+	if c := p.Counts(); c.Create != w.images || c.Derive != w.derives {
+		b.Fatalf("first plan: got %+v, want %d creates and %d derives", c, w.images, w.derives)
 	}
 	store, err := state.Open(w.fs, w.dir, state.LockOptions{})
 	if err != nil {
@@ -141,9 +152,16 @@ func (w *benchWorld) record() {
 		for j, r := range a.Refs {
 			refs[j] = r.Value
 		}
+		in, fp := ch.Inputs, ch.Fingerprint
+		if fp == "" { // a derive of an image this plan creates: as the executor resolves it
+			in, fp = planner.Resolve(a, func(r spec.Ref) (string, bool) {
+				s, err := planner.HashFile(w.fs, filepath.Join(w.dir, filepath.FromSlash(r.Value)))
+				return s, err == nil
+			})
+		}
 		if err := store.RecordDone(state.Asset{
-			Addr: a.Addr, Output: a.Output, SHA256: sum, Fingerprint: ch.Fingerprint,
-			Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: ch.Inputs, Refs: refs,
+			Addr: a.Addr, Output: a.Output, SHA256: sum, Fingerprint: fp,
+			Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Inputs: in, Refs: refs,
 			TaskID: fmt.Sprintf("offline-%024x", i), Consumed: 0, GeneratedAt: time.Now().UTC(),
 		}); err != nil {
 			b.Fatal(err)
@@ -169,7 +187,7 @@ func (w *benchWorld) record() {
 	if w.lock, err = state.ReadLock(w.fs, w.dir); err != nil {
 		b.Fatal(err)
 	}
-	if got, want := len(w.st.Files), w.images+w.refs; got != want {
+	if got, want := len(w.st.Files), w.images+w.derives+w.refs; got != want {
 		b.Fatalf("hash cache: got %d entries, want %d (every output and reference)", got, want)
 	}
 }
@@ -180,10 +198,10 @@ func (w *benchWorld) checkNoop(p *planner.Plan) {
 		c := p.Counts()
 		w.b.Fatalf("the plan has changes: %+v; first: %s %s %v", c, p.Changes[0].Addr, p.Changes[0].Action, p.Changes[0].Reasons)
 	}
-	if c := p.Counts(); c.NoOp != w.images {
-		w.b.Fatalf("got %d no-ops, want %d", c.NoOp, w.images)
+	if c := p.Counts(); c.NoOp != w.images+w.derives {
+		w.b.Fatalf("got %d no-ops, want %d", c.NoOp, w.images+w.derives)
 	}
-	if got, want := len(p.Files), w.images+w.refs; got != want {
+	if got, want := len(p.Files), w.images+w.derives+w.refs; got != want {
 		w.b.Fatalf("the plan's hash cache has %d entries, want %d", got, want)
 	}
 	if n := w.counting.opened.Swap(0); n != 0 {
