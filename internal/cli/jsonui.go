@@ -189,8 +189,8 @@ func (j *jsonUI) plan(p *planner.Plan) {
 		}
 	}
 	c := p.Counts()
-	msg := fmt.Sprintf("Plan: %d to generate, %d to regenerate, %d to move, %d to delete%s. Estimated cost: %s credits.",
-		c.Create, c.Replace, c.Move, c.Delete, forgets(c), credits(p.Cost))
+	msg := fmt.Sprintf("Plan: %d to generate, %d to regenerate, %d to move, %d to delete%s%s. Estimated cost: %s credits.",
+		c.Create, c.Replace, c.Move, c.Delete, forgets(c), derives(c), credits(p.Cost))
 	if !p.HasChanges() {
 		msg = "No changes. Your images match the spec."
 	}
@@ -212,6 +212,9 @@ func changeCounts(c planner.Counts, operation string) map[string]any {
 	}
 	if c.AddCandidates > 0 {
 		m["add_candidates"] = c.AddCandidates
+	}
+	if c.Derive > 0 {
+		m["derive"] = c.Derive
 	}
 	return m
 }

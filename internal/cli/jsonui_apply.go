@@ -19,6 +19,8 @@ func (j *jsonUI) event(ev executor.Event, site string) {
 	case executor.EventDone:
 		if action == planner.Replace {
 			j.done.Replace++
+		} else if action == planner.Derive {
+			j.done.Derive++
 		} else {
 			j.done.Create++
 		}
@@ -122,7 +124,7 @@ func (j *jsonUI) summary(s executor.Summary, interrupted bool, sites func(string
 		level = "error"
 	}
 	sj := map[string]any{
-		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted, "forgotten": s.Forgotten,
+		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted, "forgotten": s.Forgotten, "derived": s.Derived,
 		"credits": s.Consumed, "duration_seconds": s.Duration.Seconds(), "stopped": s.Stopped || interrupted,
 		"interrupted": interrupted, "failures": failures,
 	}
