@@ -93,6 +93,9 @@ func (e *env) galleryRecords() ([]galleryRecord, string, error) {
 				Refs:        a.Refs, GeneratedAt: a.GeneratedAt, Consumed: a.Consumed,
 				SHA256: a.SHA256, Fingerprint: a.Fingerprint, Pick: a.Pick,
 			})
+			if a.Provider == spec.DeriveProvider { // what it does stands where a prompt would
+				recs[len(recs)-1].Prompt, recs[len(recs)-1].PromptKnown = "Derived from its source: "+describeShort(a.Inputs["derive"]), true
+			}
 		}
 		return recs, "state", nil
 	}

@@ -53,6 +53,8 @@ type galleryRef struct {
 // galleryPage builds the view of recs for a gallery written into dir.
 func (e *env) galleryPage(dir string, recs []galleryRecord, source string) galleryView {
 	sortRecords(recs)
+	home := derivesUnderSources(recs)
+	groupAt := map[string]int{} // group name -> index in v.Groups
 	v := galleryView{Title: filepath.Base(e.dir), Source: source, Count: len(recs)}
 	cardOf := map[string]string{} // output path -> card anchor
 	for i, r := range recs {
@@ -60,6 +62,9 @@ func (e *env) galleryPage(dir string, recs []galleryRecord, source string) galle
 	}
 	for i, r := range recs {
 		group, key := groupOf(r.Addr)
+		if h, ok := home[r.Addr]; ok {
+			group, key = h, r.Addr // a derive shows under the image it is made from, by its address
+		}
 		c := galleryCard{
 			ID: fmt.Sprintf("img-%d", i), Addr: r.Addr, Key: key, Output: r.Output,
 			Prompt: r.Prompt, PromptKnown: r.PromptKnown, Model: r.Model,
@@ -78,10 +83,11 @@ func (e *env) galleryPage(dir string, recs []galleryRecord, source string) galle
 		for _, ref := range r.Refs {
 			c.Refs = append(c.Refs, e.galleryRef(dir, ref, cardOf))
 		}
-		if n := len(v.Groups); n == 0 || v.Groups[n-1].Name != group {
+		if _, ok := groupAt[group]; !ok {
+			groupAt[group] = len(v.Groups)
 			v.Groups = append(v.Groups, galleryGroup{Name: group})
 		}
-		g := &v.Groups[len(v.Groups)-1]
+		g := &v.Groups[groupAt[group]]
 		g.Images = append(g.Images, c)
 	}
 	return v
