@@ -183,15 +183,21 @@ func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 				results <- result{addr: addr, outcome: skipped, err: fmt.Errorf("skipped: %s did not land", why)}
 				return nil
 			}
-			if ch.Action == planner.Derive {
-				results <- e.deriveOne(gctx, ch)
-				return nil
+			var r result
+			switch ccs := cands[addr]; {
+			case ch.Action == planner.Derive:
+				r = e.deriveOne(gctx, ch)
+			case ccs != nil:
+				r = e.generateCandidates(gctx, ch, ccs)
+			default:
+				r = e.generate(gctx, ch)
 			}
-			if ccs := cands[addr]; ccs != nil {
-				results <- e.generateCandidates(gctx, ch, ccs)
-				return nil
+			if r.outcome == ok && ch.Asset.Check != nil {
+				if err := e.checkOutput(ch); err != nil {
+					r = result{addr: r.addr, outcome: failed, err: err}
+				}
 			}
-			results <- e.generate(gctx, ch)
+			results <- r
 			return nil
 		})
 	}
@@ -215,7 +221,8 @@ func (e *executor) generateAll(ctx context.Context, sum *Summary) error {
 		deps := dependents[r.addr]
 		sort.Strings(deps)
 		for _, d := range deps {
-			if r.outcome != ok && blocked[d] == "" {
+			var ce *CheckError // landed, kept: what depends on it goes on
+			if r.outcome != ok && blocked[d] == "" && !errors.As(r.err, &ce) {
 				blocked[d] = r.addr
 			}
 			if waiting[d]--; waiting[d] == 0 {

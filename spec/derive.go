@@ -62,7 +62,7 @@ var deriveSchema = &hcl.BodySchema{
 		{Name: "for_each"},
 		{Name: "count"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "resize"}, {Type: "crop"}, {Type: "trim"}, {Type: "pad"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "resize"}, {Type: "crop"}, {Type: "trim"}, {Type: "pad"}, {Type: "check"}},
 }
 
 // opSchemas are the arguments of each operation block; each is an integer
@@ -104,7 +104,7 @@ func (l *loader) declareDerives() {
 				"A derive named %q was already declared at %s. Derive names must be unique in the spec; rename or remove one.", name, at(prev.ib.block.DefRange))
 			continue
 		}
-		ib := &imageBlock{name: name, block: b, attrs: content.Attributes, ok: !diags.HasErrors()}
+		ib := &imageBlock{name: name, block: b, attrs: content.Attributes, ok: !diags.HasErrors(), checks: content.Blocks.OfType("check")}
 		ib.forEach, ib.count = content.Attributes["for_each"], content.Attributes["count"]
 		ib.sc = scope{locals: true, images: true, derives: true, each: ib.forEach != nil, count: ib.count != nil}
 		if ib.forEach != nil && ib.count != nil {
@@ -112,7 +112,13 @@ func (l *loader) declareDerives() {
 				`The "count" and "for_each" arguments cannot both be set in one derive block: use for_each to make one output per key, or count to make a number of them.`)
 			ib.ok = false
 		}
-		l.derives[name] = &deriveBlock{ib: ib, ops: content.Blocks}
+		db := &deriveBlock{ib: ib}
+		for _, ob := range content.Blocks {
+			if ob.Type != "check" {
+				db.ops = append(db.ops, ob)
+			}
+		}
+		l.derives[name] = db
 	}
 }
 
@@ -122,7 +128,7 @@ func (db *deriveBlock) exprs() []hcl.Expression {
 	for _, a := range sortedAttrs(db.ib.attrs) {
 		out = append(out, a.Expr)
 	}
-	for _, b := range db.ops {
+	for _, b := range slices.Concat(db.ops, db.ib.checks) {
 		attrs, _ := b.Body.JustAttributes()
 		for _, a := range sortedAttrs(attrs) {
 			out = append(out, a.Expr)
@@ -312,6 +318,9 @@ func (l *loader) evalDeriveInstance(db *deriveBlock, ctx *hcl.EvalContext, key s
 		op, ok := l.evalOp(b, ctx, ib.sc)
 		p.ok = p.ok && ok
 		d.Ops = append(d.Ops, op)
+	}
+	if c, ok := l.evalChecks(ib.checks, ctx, ib.sc); c != nil {
+		a.Check, p.ok = c, p.ok && ok
 	}
 	out := cty.UnknownVal(cty.String)
 	if p.outputOK {

@@ -52,6 +52,12 @@ func (l *loader) evaluateGraph() {
 			}
 			ib.deps = append(ib.deps, addRefs(node, a.Expr, sc)...)
 		}
+		for _, cb := range ib.checks {
+			attrs, _ := cb.Body.JustAttributes()
+			for _, a := range sortedAttrs(attrs) {
+				ib.deps = append(ib.deps, addRefs(node, a.Expr, ib.sc)...)
+			}
+		}
 		for _, t := range ib.dependsOn {
 			if l.images[t.addr.Name] == nil {
 				l.errorf(t.rng.Ptr(), "Reference to undeclared image",

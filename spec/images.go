@@ -22,6 +22,7 @@ type imageBlock struct {
 
 	ignoreChanges     []string
 	preventRegenerate bool
+	checks            []*hcl.Block // check blocks (check.go)
 }
 
 type dependsTarget struct {
@@ -62,6 +63,7 @@ func (l *loader) declareImages() {
 			delete(ib.attrs, "depends_on")
 			ib.dependsOn = l.decodeDependsOn(attr)
 		}
+		ib.checks = content.Blocks.OfType("check")
 		lifecycles := content.Blocks.OfType("lifecycle")
 		for i, lb := range lifecycles {
 			if i > 0 {

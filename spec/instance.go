@@ -148,6 +148,9 @@ func (l *loader) evalInstance(ib *imageBlock, ctx *hcl.EvalContext, key string) 
 	} else {
 		p.ok = false
 	}
+	if c, ok := l.evalChecks(ib.checks, ctx, ib.sc); c != nil {
+		a.Check, p.ok = c, p.ok && ok
+	}
 	if prov, ok := str("provider"); ok {
 		p.provider = prov
 	} else {

@@ -66,7 +66,7 @@ var imageSchema = &hcl.BodySchema{
 		{Name: "for_each"},
 		{Name: "count"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}, {Type: "check"}},
 }
 
 var lifecycleSchema = &hcl.BodySchema{

@@ -79,6 +79,8 @@ type Asset struct {
 	// Derive is set on the asset of a derive block (derive.NAME): its
 	// output is built from its source's, not generated (derive.go).
 	Derive *Derive
+	// Check holds the conditions of its check block, if any (check.go).
+	Check *Check
 
 	DeclRange hcl.Range // the image block's header
 }

@@ -14,14 +14,22 @@ import (
 	"github.com/pixform/pixform/spec"
 )
 
-// checkDerives checks the settings of every derive with the derive package
-// (sizes, fits, filters, formats, qualities) and fills in its description,
-// which its fingerprint hashes. A refused setting is a diagnostic at the
-// operation block, format or quality it comes from.
+// checkDerives checks every check block, and the settings of every derive
+// (sizes, fits, filters, formats, qualities), with the derive package, and
+// fills in each derive's description, which its fingerprint hashes. A
+// refused setting is a diagnostic at the check block, operation block,
+// format or quality it comes from.
 func checkDerives(sp *spec.Spec) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	seen := map[*spec.Derive]bool{}
 	for _, a := range sp.Assets {
+		if c := a.Check; c != nil {
+			if err := executor.CheckOf(c).Validate(); err != nil {
+				rng := c.Range
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid check",
+					Detail: "The check of " + a.Addr + " cannot be applied: " + err.Error() + ".", Subject: &rng})
+			}
+		}
 		d := a.Derive
 		if d == nil || seen[d] {
 			continue

@@ -217,6 +217,7 @@ func failureHint(err error) string {
 		stale      *executor.StaleError
 		text       *executor.TextAnswerError
 		failedTask *executor.TaskFailedError
+		check      *executor.CheckError
 	)
 	switch {
 	case provider.KindOf(err) == provider.KindAccount:
@@ -233,6 +234,8 @@ func failureHint(err error) string {
 		return "The model answered in words instead of an image: ask for an image more plainly in the prompt, or try another model, then run 'pixform apply' again."
 	case errors.As(err, &failedTask):
 		return "A task failed on the service: run 'pixform apply' again to retry it, or change the prompt if it keeps failing; finished images are kept."
+	case errors.As(err, &check):
+		return "An output fails its check block: it is kept and recorded, and apply will not make it again by itself. Fix the check, or change the block and run 'pixform apply -replace=ADDR' to make it again."
 	default:
 		return "Run 'pixform apply' again to retry what failed; finished images are kept."
 	}

@@ -156,6 +156,7 @@ func (e *env) makePlan(sp *spec.Spec, st *state.State, lock *state.Lock, opts pl
 	if diags.HasErrors() {
 		return nil, false
 	}
+	p.Warnings = append(p.Warnings, e.checkWarnings(p)...)
 	return p, true
 }
 

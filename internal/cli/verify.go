@@ -22,7 +22,7 @@ import (
 type mismatch struct {
 	Addr    string `json:"addr"`
 	Output  string `json:"output"`
-	Problem string `json:"problem"` // "missing", "edited", "not_an_image", "unsafe_path", "unreadable"
+	Problem string `json:"problem"` // "missing", "edited", "not_an_image", "unsafe_path", "unreadable", "check_failed"
 	Detail  string `json:"detail"`
 }
 
@@ -72,6 +72,7 @@ func runVerify(e *env, args []string) int {
 	for _, img := range lock.Images {
 		bad = append(bad, e.verifyImage(img)...)
 	}
+	bad = append(bad, e.verifyChecks(lock, bad)...)
 	if e.json != nil {
 		for _, m := range bad {
 			e.json.emit("error", "verify_mismatch", fmt.Sprintf("%s (%s): %s", m.Addr, m.Output, m.Detail), time.Time{}, map[string]any{"mismatch": m})
