@@ -124,12 +124,15 @@ func (j *jsonUI) summary(s executor.Summary, interrupted bool, sites func(string
 		level = "error"
 	}
 	sj := map[string]any{
-		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted, "forgotten": s.Forgotten, "derived": s.Derived,
+		"generated": s.Generated, "failed": s.Failed, "skipped": s.Skipped, "moved": s.Moved, "deleted": s.Deleted, "forgotten": s.Forgotten,
 		"credits": s.Consumed, "duration_seconds": s.Duration.Seconds(), "stopped": s.Stopped || interrupted,
 		"interrupted": interrupted, "failures": failures,
 	}
 	if len(unrecorded) > 0 {
 		sj["unrecorded_tasks"] = unrecorded
+	}
+	if s.Derived > 0 { // named only when there are some, as a plan's derive count
+		sj["derived"] = s.Derived
 	}
 	j.emit(level, "summary", summaryLine(s, interrupted), time.Time{}, map[string]any{"summary": sj})
 }

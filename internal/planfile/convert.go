@@ -88,7 +88,7 @@ func changeToWire(ch *planner.Change) changeV2 {
 		for _, r := range a.Refs {
 			img.Refs = append(img.Refs, refV2{Kind: refKindToWire(r.Kind), Value: r.Value, Addr: r.Addr})
 		}
-		img.Derive = deriveToWire(a.Derive)
+		img.Derive, img.Check = deriveToWire(a.Derive), checkToWire(a.Check)
 		if a.Sensitive {
 			img.Prompt = ""
 			w.Inputs = withoutPrompt(w.Inputs)
@@ -211,7 +211,7 @@ func changeFromWire(w changeV2) (planner.Change, error) {
 			}
 			a.Refs = append(a.Refs, spec.Ref{Kind: kind, Value: r.Value, Addr: r.Addr})
 		}
-		a.Derive = deriveFromWire(img.Derive)
+		a.Derive, a.Check = deriveFromWire(img.Derive), checkFromWire(img.Check)
 		ch.Asset = a
 	}
 	if pr := w.Prior; pr != nil {

@@ -55,3 +55,28 @@ func deriveFromWire(w *deriveV2) *spec.Derive {
 	}
 	return d
 }
+
+// checkV2 is an image's or derive's check block, which apply measures the
+// output against.
+type checkV2 struct {
+	Width           int     `json:"width,omitempty"`
+	Height          int     `json:"height,omitempty"`
+	Aspect          float64 `json:"aspect_ratio,omitempty"`
+	AspectTolerance float64 `json:"aspect_tolerance,omitempty"`
+	Alpha           bool    `json:"alpha,omitempty"`
+	MaxBytes        int64   `json:"max_bytes,omitempty"`
+}
+
+func checkToWire(c *spec.Check) *checkV2 {
+	if c == nil {
+		return nil
+	}
+	return &checkV2{Width: c.Width, Height: c.Height, Aspect: c.Aspect, AspectTolerance: c.AspectTolerance, Alpha: c.Alpha, MaxBytes: c.MaxBytes}
+}
+
+func checkFromWire(w *checkV2) *spec.Check {
+	if w == nil {
+		return nil
+	}
+	return &spec.Check{Width: w.Width, Height: w.Height, Aspect: w.Aspect, AspectTolerance: w.AspectTolerance, Alpha: w.Alpha, MaxBytes: w.MaxBytes}
+}

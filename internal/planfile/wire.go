@@ -107,6 +107,7 @@ type imageV2 struct {
 	PreventRegenerate bool      `json:"prevent_regenerate,omitempty"`
 	Variants          int       `json:"variants,omitempty"`
 	Derive            *deriveV2 `json:"derive,omitempty"` // a derive block's instance
+	Check             *checkV2  `json:"check,omitempty"`
 }
 
 // refV2 is a reference image: kind "url", "file" or "image".
