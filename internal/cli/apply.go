@@ -24,6 +24,7 @@ func runApply(e *env, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
+	v := applyView(e.useView(pf.json))
 	if !pf.start(e) {
 		return ExitError
 	}
@@ -43,7 +44,7 @@ func runApply(e *env, args []string) int {
 		if fs.NArg() > 1 || pf.set() {
 			return e.errorf("apply takes one saved plan file, and the plan already fixes variables, targets and replacements: put flags such as -parallelism before the file, and leave out -var, -var-file, -target, -replace and -provider.")
 		}
-		return e.applyPlanFile(fs.Arg(0), savedApply{parallelism: *parallelism, lockTimeout: *lockTimeout, flags: &pf})
+		return e.applyPlanFile(fs.Arg(0), savedApply{parallelism: *parallelism, lockTimeout: *lockTimeout, flags: &pf}, v)
 	}
 	sp, ok := e.loadSpec(pf.varFlags)
 	if !ok {
@@ -78,7 +79,7 @@ func runApply(e *env, args []string) int {
 	if err := executor.Settle(store, p); err != nil {
 		return e.errorf("%v", err)
 	}
-	e.renderPlan(p, st)
+	v.Plan(p, st)
 	if !pf.withinBudget(e, p) {
 		return ExitError
 	}
@@ -102,7 +103,7 @@ func runApply(e *env, args []string) int {
 	}
 	run := store
 	store = nil
-	return e.execute(run, providers, p, *parallelism, pf.maxCredits)
+	return e.execute(v, run, providers, p, *parallelism, pf.maxCredits)
 }
 
 // openStore takes the state lock, saying so when it took over the lock of
@@ -115,11 +116,7 @@ func (e *env) openStore(timeout time.Duration) (state.Backend, bool) {
 	}
 	if h := store.TookOver(); h != nil {
 		msg := fmt.Sprintf("the state lock was held by process %d on %s (started %s), which %s: it was taken over", h.PID, h.Host, h.Started.Format(time.RFC3339), store.TakeoverReason())
-		if e.json != nil {
-			e.json.warn("", msg)
-		} else {
-			fmt.Fprintf(e.stderr, "Note: %s.\n", msg)
-		}
+		e.view.TookOver(msg)
 	}
 	return store, true
 }
@@ -131,14 +128,12 @@ func (e *env) closeStore(store state.Backend) {
 }
 
 // execute runs a plan with the store it was made under and the providers
-// built for it (see providers), closes both (closing the store writes the
-// lockfile), prints the summary and returns the exit code.
-func (e *env) execute(store state.Backend, providers map[string]provider.Provider, p *planner.Plan, parallelism int, maxCredits float64) int {
+// built for it (see providers), feeding its events to the view's reporter,
+// closes both (closing the store writes the lockfile), reports the summary
+// and returns the exit code.
+func (e *env) execute(v applyView, store state.Backend, providers map[string]provider.Provider, p *planner.Plan, parallelism int, maxCredits float64) int {
 	defer closeProviders(providers)
-	var printer applyReporter = newEventPrinter(e).forPlan(p)
-	if live, ok := e.liveProgress(p, parallelism); ok { // a terminal, not -json (progress.go)
-		printer = live
-	}
+	printer := v.Reporter(p, parallelism)
 	images, err := e.checkImageStore()
 	if err != nil {
 		store.Close()

@@ -31,9 +31,9 @@ type env struct {
 	stderr  io.Writer
 	noColor bool
 	getenv  func(string) string
-	// json, when set (-json), receives what the command reports, as one
-	// JSON object per line on stdout; see jsonui.go.
-	json *jsonUI
+	// view is how the command talks: chosen once from its flags (useView
+	// in views.go), for people until then.
+	view view
 	// forceColor colors plans even when stdout is no terminal (tests).
 	forceColor bool
 	// maxCredits is -max-credits of plan and apply, 0 for none: the
@@ -109,6 +109,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		noColor: *noColor || os.Getenv("NO_COLOR") != "",
 		getenv:  os.Getenv,
 	}
+	e.view = &humanView{e: e}
 	name := rest[0]
 	for _, c := range commands() {
 		if c.name == name {
@@ -164,11 +165,9 @@ type multi []string
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
+// errorf reports an error through the command's view and returns the exit
+// code of a failed command.
 func (e *env) errorf(format string, args ...any) int {
-	if e.json != nil {
-		e.json.errorf(format, args...)
-		return ExitError
-	}
-	fmt.Fprintf(e.stderr, "Error: "+format+"\n", args...)
+	e.view.Error(fmt.Errorf(format, args...))
 	return ExitError
 }

@@ -15,9 +15,9 @@ import (
 	"github.com/pixform/pixform/provider/defapi"
 )
 
-// eventPrinter reports an apply: one plain line per event, or with -json
-// one JSON object per event. Failures name the image and where its block
-// is (site.pix.hcl:12), known from the plan given to forPlan.
+// eventPrinter reports an apply for people: one plain line per event.
+// Failures name the image and where its block is (site.pix.hcl:12), known
+// from the plan given to forPlan.
 type eventPrinter struct {
 	e     *env
 	pt    painter
@@ -29,16 +29,9 @@ func newEventPrinter(e *env) *eventPrinter {
 }
 
 // forPlan learns the image blocks of the plan being applied, so that
-// failures say where they come from, and tells -json each change's action.
+// failures say where they come from.
 func (p *eventPrinter) forPlan(pl *planner.Plan) *eventPrinter {
 	p.sites = planSites(p.e.dir, pl)
-	if p.e.json != nil {
-		p.e.json.mu.Lock()
-		for _, ch := range pl.Changes {
-			p.e.json.actions[ch.Addr] = ch.Action
-		}
-		p.e.json.mu.Unlock()
-	}
 	return p
 }
 
@@ -62,10 +55,6 @@ func (p *eventPrinter) named(addr string) string {
 }
 
 func (p *eventPrinter) event(ev executor.Event) {
-	if p.e.json != nil {
-		p.e.json.event(ev, p.sites[ev.Addr])
-		return
-	}
 	w, pt := p.e.stdout, p.pt
 	switch ev.Kind {
 	case executor.EventStart:
@@ -98,11 +87,7 @@ func (p *eventPrinter) event(ev executor.Event) {
 }
 
 func (p *eventPrinter) summary(s executor.Summary) {
-	interrupted := p.e.ctx != nil && p.e.ctx.Err() != nil // Ctrl-C or SIGTERM (Main)
-	if p.e.json != nil {
-		p.e.json.summary(s, interrupted, func(addr string) string { return p.sites[addr] })
-		return
-	}
+	interrupted := p.e.interrupted()
 	writeSummary(p.e.stdout, p.pt, s, interrupted, p.sites)
 	writeUnrecorded(p.e.stdout, p.pt, s.Unrecorded)
 	if budgetStopped(p.e.ctx, s, p.e.maxCredits) {
@@ -110,6 +95,10 @@ func (p *eventPrinter) summary(s executor.Summary) {
 			credits(p.e.maxCredits), credits(s.Consumed))
 	}
 }
+
+// interrupted reports whether a Ctrl-C or SIGTERM (Main) cut the command
+// short.
+func (e *env) interrupted() bool { return e.ctx != nil && e.ctx.Err() != nil }
 
 // budgetStopped reports whether -max-credits stopped the apply: it
 // stopped early, neither interrupted nor because the key was refused.

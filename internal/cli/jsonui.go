@@ -235,7 +235,7 @@ func sortedAddrs[V any](m map[string]V) []string {
 }
 
 // validated closes validate -json with whether the spec is valid.
-func (j *jsonUI) validated(sp *spec.Spec, ok bool) int {
+func (j *jsonUI) validated(sp *spec.Spec, ok bool) {
 	images, files := 0, 0
 	if sp != nil {
 		images, files = len(sp.Assets), len(sp.Files)
@@ -245,10 +245,6 @@ func (j *jsonUI) validated(sp *spec.Spec, ok bool) int {
 		msg = "The spec is not valid: see the diagnostics above."
 	}
 	j.emit("info", "validate", msg, time.Time{}, map[string]any{"valid": ok, "images": images, "files": files})
-	if !ok {
-		return ExitError
-	}
-	return ExitOK
 }
 
 // state reports the state as one object: every image and every task in

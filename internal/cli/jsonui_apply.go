@@ -11,6 +11,30 @@ import (
 // The -json output of an apply: one hook object per executor event, then
 // what was done by action and the closing summary (see jsonUI).
 
+// jsonReporter feeds the events of an apply to jsonUI: one hook object
+// per event, and the closing summary.
+type jsonReporter struct {
+	e     *env
+	j     *jsonUI
+	sites map[string]string // address -> "file:line" of its image block
+}
+
+// newJSONReporter reports an apply of pl, telling j each change's action.
+func newJSONReporter(e *env, j *jsonUI, pl *planner.Plan) *jsonReporter {
+	j.mu.Lock()
+	for _, ch := range pl.Changes {
+		j.actions[ch.Addr] = ch.Action
+	}
+	j.mu.Unlock()
+	return &jsonReporter{e: e, j: j, sites: planSites(e.dir, pl)}
+}
+
+func (r *jsonReporter) event(ev executor.Event) { r.j.event(ev, r.sites[ev.Addr]) }
+
+func (r *jsonReporter) summary(s executor.Summary) {
+	r.j.summary(s, r.e.interrupted(), func(addr string) string { return r.sites[addr] })
+}
+
 // event reports one apply event as a hook.
 func (j *jsonUI) event(ev executor.Event, site string) {
 	j.mu.Lock()

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"flag"
-	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
-	"golang.org/x/term"
 
 	"github.com/pixform/pixform/spec"
 )
@@ -35,38 +33,15 @@ func (e *env) loadSpec(v varFlags) (*spec.Spec, bool) {
 		return sp, false
 	}
 	if len(sp.Assets) == 0 && len(sp.Files) == 0 {
-		if e.json != nil {
-			e.errorf("no *.pix.hcl files in %s: run 'pixform init' to start a spec here, or use -chdir=DIR to point at one.", e.dir)
-			return sp, false
-		}
-		fmt.Fprintf(e.stderr, "Error: no *.pix.hcl files in %s.\n\nRun 'pixform init' to start a spec here, or use -chdir=DIR to point at one.\n", e.dir)
+		e.view.Error(&noSpecError{dir: e.dir})
 		return sp, false
 	}
 	return sp, true
 }
 
-// printDiags prints diagnostics with their source lines.
+// printDiags reports diagnostics through the command's view.
 func (e *env) printDiags(sp *spec.Spec, diags hcl.Diagnostics) {
-	if len(diags) == 0 {
-		return
-	}
-	if e.json != nil {
-		e.json.diagnostics(diags)
-		return
-	}
-	var files map[string]*hcl.File
-	if sp != nil {
-		files = sp.Files
-	}
-	files, diags = relDiags(e.dir, files, diags)
-	width := 0
-	if f, ok := e.stderr.(interface{ Fd() uintptr }); ok {
-		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
-			width = w
-		}
-	}
-	wr := hcl.NewDiagnosticTextWriter(e.stderr, files, uint(width), !e.noColor && e.isTerminal(e.stderr))
-	wr.WriteDiagnostics(diags)
+	e.view.Diagnostics(sp, diags)
 }
 
 // relDiags returns copies of diags, and of the file map they refer to,

@@ -28,13 +28,9 @@ func (p *planFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&p.maxCredits, "max-credits", 0, "refuse a plan estimated to cost more than `N` credits, and stop submitting once N are consumed (0: no cap)")
 }
 
-// start begins the output of plan or apply: with -json, the version line.
-// It refuses a negative budget.
+// start checks the budget of plan or apply, after the command chose its
+// view: it refuses a negative one.
 func (p *planFlags) start(e *env) bool {
-	if p.json {
-		e.json = newJSONUI(e.stdout, e.dir)
-		e.json.version()
-	}
 	if p.maxCredits < 0 {
 		e.errorf("-max-credits=%s: a budget cannot be negative; give a number of credits, or 0 for no cap.", credits(p.maxCredits))
 		return false
@@ -86,6 +82,7 @@ func runPlan(e *env, args []string) int {
 	if fs.NArg() > 0 { // flags after it were not parsed: -detailed-exitcode must not be lost silently
 		return e.errorf("plan takes no arguments, but got %q: flags go before any argument, and an image is chosen with -target=ADDR.", fs.Args())
 	}
+	v := planView(e.useView(pf.json))
 	if !pf.start(e) {
 		return ExitError
 	}
@@ -108,7 +105,7 @@ func runPlan(e *env, args []string) int {
 	if !ok {
 		return ExitError
 	}
-	e.renderPlan(p, st)
+	v.Plan(p, st)
 	if !pf.withinBudget(e, p) {
 		return ExitError
 	}
@@ -116,6 +113,7 @@ func runPlan(e *env, args []string) int {
 		if err := e.savePlan(*out, p); err != nil {
 			return e.errorf("%v", err)
 		}
+		v.Saved(*out)
 	}
 	if *detailed && p.HasChanges() {
 		return ExitChanges
@@ -173,41 +171,4 @@ func unknownReplace(sp *spec.Spec, addr string) string {
 			addr, instances[0], strings.Join(instances, ", "))
 	}
 	return fmt.Sprintf("-replace=%s names no image in the spec: check the spelling; 'pixform state list' lists the images pixform made.", addr)
-}
-
-// pendingNote tells the user about tasks an earlier apply left in flight,
-// and about submissions it may or may not have paid for.
-func (e *env) pendingNote(st *state.State) {
-	inFlight := 0
-	notes := map[string]string{}
-	for addr, p := range st.Pending {
-		switch {
-		case p.TaskID != "":
-			inFlight++
-		case p.Ambiguous:
-			notes[addr] = fmt.Sprintf("an earlier apply gave up on it after the answers to its submissions were lost: the service may have accepted (and charged for) them; apply submits it again only with -replace=%s or -resubmit-ambiguous", addr)
-		case !p.Unsent: // an unsent one waited out a 429: nothing was accepted
-			notes[addr] = "an apply stopped while submitting it; the service may have accepted (and charged for) that submission unrecorded"
-		}
-	}
-	if e.json != nil {
-		for _, addr := range sortedAddrs(st.Pending) {
-			if st.Pending[addr].TaskID != "" {
-				e.json.warn(addr, "a task from an earlier apply is in flight; apply resumes it without paying again")
-			} else if msg := notes[addr]; msg != "" {
-				e.json.warn(addr, msg)
-			}
-		}
-		return
-	}
-	if inFlight > 0 {
-		fmt.Fprintf(e.stdout, "\n%d image(s) have tasks in flight from an earlier apply; apply resumes them without paying again.\n", inFlight)
-	} else if len(notes) > 0 {
-		fmt.Fprintln(e.stdout)
-	}
-	for _, addr := range sortedAddrs(st.Pending) {
-		if msg := notes[addr]; msg != "" {
-			fmt.Fprintf(e.stdout, "  %s: %s.\n", addr, msg)
-		}
-	}
 }

@@ -45,9 +45,6 @@ func (e *env) savePlan(name string, p *planner.Plan) error {
 	if err := state.WriteFileAtomic(e.fs, e.planPath(name), data); err != nil {
 		return fmt.Errorf("save plan to %s: %w", name, err)
 	}
-	if e.json == nil {
-		fmt.Fprintf(e.stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  pixform apply %s\n", name, name)
-	}
 	return nil
 }
 
@@ -142,7 +139,7 @@ type savedApply struct {
 
 // applyPlanFile carries out a saved plan exactly, without asking: the plan
 // is what the user approved. It refuses a stale plan.
-func (e *env) applyPlanFile(name string, o savedApply) int {
+func (e *env) applyPlanFile(name string, o savedApply, v applyView) int {
 	if fi, err := e.fs.Stat(e.planPath(name)); err == nil && fi.IsDir() {
 		return e.errorf("apply takes a saved plan file, but %s is a directory: to apply the spec there, run 'pixform -chdir=%s apply'.", name, name)
 	}
@@ -158,7 +155,7 @@ func (e *env) applyPlanFile(name string, o savedApply) int {
 		return e.errorf("%v", err)
 	}
 	if !p.HasChanges() {
-		e.renderPlan(p, st)
+		v.Plan(p, st)
 		return ExitOK
 	}
 	if !o.flags.withinBudget(e, p) {
@@ -186,7 +183,7 @@ func (e *env) applyPlanFile(name string, o savedApply) int {
 		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
-	return e.execute(store, providers, p, o.parallelism, o.flags.maxCredits)
+	return e.execute(v, store, providers, p, o.parallelism, o.flags.maxCredits)
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -205,7 +202,7 @@ func (p *planFlags) set() bool {
 }
 
 // showPlanFile renders a saved plan as plan rendered it.
-func (e *env) showPlanFile(args []string) int {
+func (e *env) showPlanFile(args []string, v showView) int {
 	if len(args) > 1 {
 		return e.errorf("show takes one saved plan file, but got %d arguments.", len(args))
 	}
@@ -213,6 +210,6 @@ func (e *env) showPlanFile(args []string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	e.renderPlan(p, state.New())
+	v.Plan(p, state.New())
 	return ExitOK
 }

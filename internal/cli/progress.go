@@ -13,23 +13,11 @@ import (
 	"github.com/pixform/pixform/planner"
 )
 
-// applyReporter shows an apply as it runs: the plain printer (one line per
-// event, events.go) and the live display (this file) both satisfy it.
-type applyReporter interface {
-	event(executor.Event)
-	summary(executor.Summary)
-}
-
-var (
-	_ applyReporter = (*eventPrinter)(nil)
-	_ applyReporter = (*progressDisplay)(nil)
-)
-
 // liveProgress returns the live display for an apply of p when stdout is a
 // terminal and the plan generates something; otherwise false, and the
 // caller keeps the plain printer.
 func (e *env) liveProgress(p *planner.Plan, parallelism int) (applyReporter, bool) {
-	if e.json != nil || !e.isTerminal(e.stdout) {
+	if !e.isTerminal(e.stdout) {
 		return nil, false
 	}
 	d, ok := newProgressDisplay(e, p, progressConfig{parallelism: parallelism})

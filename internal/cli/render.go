@@ -8,7 +8,6 @@ import (
 
 	"github.com/pixform/pixform/planner"
 	"github.com/pixform/pixform/spec"
-	"github.com/pixform/pixform/state"
 )
 
 // ANSI SGR codes of the plan's colors.
@@ -30,26 +29,11 @@ func (p painter) paint(code, s string) string {
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
-// painter returns how the command colors stdout: only on a terminal, and
-// never with -no-color, NO_COLOR or -json; forceColor turns it on for tests.
+// painter returns how the human view colors stdout: only on a terminal,
+// and never with -no-color or NO_COLOR; forceColor turns it on for tests.
+// (The JSON view paints nothing.)
 func (e *env) painter() painter {
-	if e.json != nil {
-		return painter{}
-	}
 	return painter{on: e.forceColor || (!e.noColor && e.isTerminal(e.stdout))}
-}
-
-// renderPlan prints a plan: for people, one block per change with its
-// reasons and a closing summary; with -json, one object per change.
-func (e *env) renderPlan(p *planner.Plan, st *state.State) {
-	if e.json != nil {
-		e.json.plan(p)
-		e.pendingNote(st)
-		return
-	}
-	writePlan(e.stdout, e.painter(), p)
-	writeUnpicked(e.stdout, p)
-	e.pendingNote(st)
 }
 
 // writePlan renders a plan for a reviewer: Terraform's symbols and colors,

@@ -1,7 +1,5 @@
 package cli
 
-import "fmt"
-
 func runValidate(e *env, args []string) int {
 	fs := newFlags(e, "validate", "validate [-json] [-var NAME=VALUE]... [-var-file=FILE]...")
 	var vf varFlags
@@ -13,17 +11,11 @@ func runValidate(e *env, args []string) int {
 	if fs.NArg() > 0 {
 		return e.errorf("validate takes no arguments, but got %q: it checks every *.pix.hcl file of the directory; use -chdir=DIR for another one.", fs.Args())
 	}
-	if *asJSON {
-		e.json = newJSONUI(e.stdout, e.dir)
-		e.json.version()
-	}
+	v := validateView(e.useView(*asJSON))
 	sp, ok := e.loadSpec(vf)
-	if e.json != nil {
-		return e.json.validated(sp, ok)
-	}
+	v.Validated(sp, ok)
 	if !ok {
 		return ExitError
 	}
-	fmt.Fprintf(e.stdout, "Success! The spec is valid: %d image(s) in %d file(s).\n", len(sp.Assets), len(sp.Files))
 	return ExitOK
 }

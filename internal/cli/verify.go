@@ -10,7 +10,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"time"
 
 	_ "golang.org/x/image/webp" // outputs may be WebP
 
@@ -53,53 +52,32 @@ func runVerify(e *env, args []string) int {
 	if fs.NArg() > 0 {
 		return e.errorf("verify takes no arguments, but got %q: it checks every output the lockfile lists.", fs.Args())
 	}
-	if *asJSON {
-		e.json = newJSONUI(e.stdout, e.dir)
-		e.json.version()
-	}
+	v := verifyView(e.useView(*asJSON))
 	lockPath := filepath.Join(e.dir, state.LockfileName)
 	if _, err := e.fs.Stat(lockPath); errors.Is(err, iofs.ErrNotExist) {
-		return e.nothingToVerify(fmt.Sprintf("there is no %s in %s, so no image is recorded yet. Run 'pixform apply' to generate the images and write it, then commit it.", state.LockfileName, e.dir))
+		return nothingToVerify(v, fmt.Sprintf("there is no %s in %s, so no image is recorded yet. Run 'pixform apply' to generate the images and write it, then commit it.", state.LockfileName, e.dir))
 	}
 	lock, err := state.ReadLock(e.fs, e.dir)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
 	if len(lock.Images) == 0 {
-		return e.nothingToVerify(fmt.Sprintf("%s lists no images.", state.LockfileName))
+		return nothingToVerify(v, fmt.Sprintf("%s lists no images.", state.LockfileName))
 	}
 	var bad []mismatch
 	for _, img := range lock.Images {
 		bad = append(bad, e.verifyImage(img)...)
 	}
 	bad = append(bad, e.verifyChecks(lock, bad)...)
-	if e.json != nil {
-		for _, m := range bad {
-			e.json.emit("error", "verify_mismatch", fmt.Sprintf("%s (%s): %s", m.Addr, m.Output, m.Detail), time.Time{}, map[string]any{"mismatch": m})
-		}
-		e.json.value("verify", verifyLine(len(lock.Images), bad), map[string]any{"images": len(lock.Images), "mismatches": len(bad), "ok": len(bad) == 0})
-	} else {
-		for _, m := range bad {
-			fmt.Fprintf(e.stdout, "%s (%s): %s%s.\n", m.Addr, m.Output, m.Detail, verifyAdvice(m))
-		}
-		if len(bad) > 0 {
-			fmt.Fprintln(e.stdout)
-		}
-		fmt.Fprintln(e.stdout, verifyLine(len(lock.Images), bad))
-	}
+	v.Verified(len(lock.Images), bad)
 	if len(bad) > 0 {
 		return ExitError
 	}
 	return ExitOK
 }
 
-func (e *env) nothingToVerify(why string) int {
-	msg := "Nothing to verify: " + why
-	if e.json != nil {
-		e.json.value("verify", msg, map[string]any{"images": 0, "mismatches": 0, "ok": true})
-	} else {
-		fmt.Fprintln(e.stdout, msg)
-	}
+func nothingToVerify(v verifyView, why string) int {
+	v.NothingToVerify("Nothing to verify: " + why)
 	return ExitOK
 }
 

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/term"
+
+	"github.com/pixform/pixform/spec"
+)
+
+// A view is how a command talks to its user. Every command reports errors
+// and diagnostics through the view its arguments chose (useView); the
+// commands with -json (validate, plan, apply, show, verify) ask theirs for
+// more through one interface each (views_*.go). humanView writes text for
+// people, jsonView one JSON object per line (jsonui.go): a command calls
+// its view and never asks which one it has.
+type view interface {
+	// Diagnostics reports spec diagnostics; sp gives the source lines.
+	Diagnostics(sp *spec.Spec, diags hcl.Diagnostics)
+	// Error reports an error that ends the command.
+	Error(err error)
+	// TookOver says that the state lock of a dead apply was taken over.
+	TookOver(msg string)
+}
+
+// views is every command's view: what useView returns, for the command
+// to keep as its own interface (planView, applyView, ...).
+type views interface {
+	planView
+	applyView
+	showView
+	validateView
+	verifyView
+}
+
+var (
+	_ view = (*humanView)(nil)
+	_ view = (*jsonView)(nil)
+)
+
+// useView chooses the command's view from its -json flag, once: with
+// -json the version line goes out first. Until a command calls it, errors
+// are written for people.
+func (e *env) useView(asJSON bool) views {
+	if !asJSON {
+		v := &humanView{e: e}
+		e.view = v
+		return v
+	}
+	j := newJSONUI(e.stdout, e.dir)
+	j.version()
+	v := &jsonView{e: e, j: j}
+	e.view = v
+	return v
+}
+
+// humanView writes for people: results on stdout, errors and diagnostics
+// on stderr, with hcl's diagnostic writer.
+type humanView struct{ e *env }
+
+// jsonView writes one JSON object per line on stdout (jsonUI).
+type jsonView struct {
+	e *env
+	j *jsonUI
+}
+
+// noSpecError says that the directory holds no spec.
+type noSpecError struct{ dir string }
+
+func (n *noSpecError) Error() string {
+	return fmt.Sprintf("no *.pix.hcl files in %s: run 'pixform init' to start a spec here, or use -chdir=DIR to point at one.", n.dir)
+}
+
+func (v *humanView) Error(err error) {
+	var ns *noSpecError
+	if errors.As(err, &ns) {
+		fmt.Fprintf(v.e.stderr, "Error: no *.pix.hcl files in %s.\n\nRun 'pixform init' to start a spec here, or use -chdir=DIR to point at one.\n", ns.dir)
+		return
+	}
+	fmt.Fprintf(v.e.stderr, "Error: %v\n", err)
+}
+
+func (v *jsonView) Error(err error) { v.j.errorf("%v", err) }
+
+// Diagnostics prints diagnostics with their source lines.
+func (v *humanView) Diagnostics(sp *spec.Spec, diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	e := v.e
+	var files map[string]*hcl.File
+	if sp != nil {
+		files = sp.Files
+	}
+	files, diags = relDiags(e.dir, files, diags)
+	width := 0
+	if f, ok := e.stderr.(interface{ Fd() uintptr }); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			width = w
+		}
+	}
+	wr := hcl.NewDiagnosticTextWriter(e.stderr, files, uint(width), !e.noColor && e.isTerminal(e.stderr))
+	wr.WriteDiagnostics(diags)
+}
+
+func (v *humanView) TookOver(msg string) { fmt.Fprintf(v.e.stderr, "Note: %s.\n", msg) }
+
+func (v *jsonView) TookOver(msg string) { v.j.warn("", msg) }
+
+func (v *jsonView) Diagnostics(_ *spec.Spec, diags hcl.Diagnostics) { v.j.diagnostics(diags) }
