@@ -13,48 +13,30 @@ import (
 )
 
 func runApply(e *env, args []string) int {
-	fs := newFlags(e, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-resume-task=ADDR=ID]... [-resubmit-ambiguous] [plan flags]\n       pixform apply [-parallelism=N] [-lock-timeout=D] [-resume-task=ADDR=ID]... [-resubmit-ambiguous] PLANFILE   (a plan saved by plan -out: applied as it is, without asking)")
-	var pf planFlags
-	pf.register(fs)
-	autoApprove := fs.Bool("auto-approve", false, "apply without asking")
-	parallelism := fs.Int("parallelism", executor.DefaultParallelism, "how many generation tasks may be in flight at once")
-	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for another apply to release the state lock")
-	var rf resumeFlags
-	rf.register(fs)
-	if code, ok := parse(fs, args); !ok {
-		return code
+	a, err := parseApply(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	v := applyView(e.useView(pf.json))
-	if !pf.start(e) {
-		return ExitError
+	v := applyView(e.useView(a.json))
+	if err := a.check(); err != nil {
+		return e.errorf("%v", err)
 	}
-	if pf.json && !*autoApprove && fs.NArg() == 0 {
-		return e.errorf("apply -json needs -auto-approve: with machine output there is no one to answer the question. Add -auto-approve, or apply a plan saved with 'pixform plan -out=FILE'.")
+	e.maxCredits = a.maxCredits
+	e.resume.tasks = a.tasks
+	e.resume.ambiguous = a.ambiguous
+	if name := a.planFile(); name != "" { // apply PLANFILE (planfile.go)
+		return e.applyPlanFile(name, a, v)
 	}
-	if *parallelism < 1 {
-		return e.errorf("-parallelism=%d: it must be at least 1.", *parallelism)
-	}
-	tasks, ok := rf.parse(e)
+	sp, ok := e.loadSpec(a.varFlags)
 	if !ok {
 		return ExitError
 	}
-	e.resume.tasks = tasks
-	e.resume.ambiguous = rf.ambiguous
-	if fs.NArg() > 0 { // apply PLANFILE (planfile.go)
-		if fs.NArg() > 1 || pf.set() {
-			return e.errorf("apply takes one saved plan file, and the plan already fixes variables, targets and replacements: put flags such as -parallelism before the file, and leave out -var, -var-file, -target, -replace and -provider.")
-		}
-		return e.applyPlanFile(fs.Arg(0), savedApply{parallelism: *parallelism, lockTimeout: *lockTimeout, flags: &pf}, v)
+	opts, err := a.options()
+	if err != nil {
+		return e.errorf("%v", err)
 	}
-	sp, ok := e.loadSpec(pf.varFlags)
-	if !ok {
-		return ExitError
-	}
-	opts, ok := pf.options(e)
-	if !ok {
-		return ExitError
-	}
-	store, ok := e.openStore(*lockTimeout)
+	opts.Generations = e.storedGenerations()
+	store, ok := e.openStore(a.lockTimeout)
 	if !ok {
 		return ExitError
 	}
@@ -80,8 +62,8 @@ func runApply(e *env, args []string) int {
 		return e.errorf("%v", err)
 	}
 	v.Plan(p, st)
-	if !pf.withinBudget(e, p) {
-		return ExitError
+	if err := a.withinBudget(p); err != nil {
+		return e.errorf("%v", err)
 	}
 	if !p.HasChanges() {
 		return ExitOK
@@ -96,14 +78,14 @@ func runApply(e *env, args []string) int {
 		closeProviders(providers)
 		return e.errorf("%v", err)
 	}
-	if !*autoApprove && !e.confirm() {
+	if !a.autoApprove && !e.confirm() {
 		closeProviders(providers)
 		fmt.Fprintln(e.stdout, "\nApply cancelled: nothing was generated.")
 		return ExitError
 	}
 	run := store
 	store = nil
-	return e.execute(v, run, providers, p, *parallelism, pf.maxCredits)
+	return e.execute(v, run, providers, p, a.parallelism, a.maxCredits)
 }
 
 // openStore takes the state lock, saying so when it took over the lock of

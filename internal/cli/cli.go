@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/spf13/afero"
 )
@@ -158,12 +157,6 @@ func parse(fs *flag.FlagSet, args []string) (int, bool) {
 	}
 	return 0, true
 }
-
-// multi is a repeatable string flag.
-type multi []string
-
-func (m *multi) String() string     { return strings.Join(*m, ",") }
-func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 // errorf reports an error through the command's view and returns the exit
 // code of a failed command.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"strings"
 	"sync"
@@ -11,91 +10,36 @@ import (
 	"github.com/pixform/pixform/state"
 )
 
-// planFlags are the flags plan and apply share.
-type planFlags struct {
-	varFlags
-	targets    multi
-	replace    multi
-	json       bool    // -json: machine-readable output (jsonui.go)
-	maxCredits float64 // -max-credits: refuse plans that cost more; 0 means no cap
-}
-
-func (p *planFlags) register(fs *flag.FlagSet) {
-	p.varFlags.register(fs)
-	fs.Var(&p.targets, "target", "plan only `ADDR` and what it depends on (repeatable)")
-	fs.Var(&p.replace, "replace", "regenerate `ADDR` even if nothing changed (repeatable)")
-	fs.BoolVar(&p.json, "json", false, "print one JSON object per line instead of text, for machines")
-	fs.Float64Var(&p.maxCredits, "max-credits", 0, "refuse a plan estimated to cost more than `N` credits, and stop submitting once N are consumed (0: no cap)")
-}
-
-// start checks the budget of plan or apply, after the command chose its
-// view: it refuses a negative one.
-func (p *planFlags) start(e *env) bool {
-	if p.maxCredits < 0 {
-		e.errorf("-max-credits=%s: a budget cannot be negative; give a number of credits, or 0 for no cap.", credits(p.maxCredits))
-		return false
-	}
-	e.maxCredits = p.maxCredits
-	return true
-}
-
 // withinBudget refuses a plan whose estimated cost exceeds -max-credits.
-func (p *planFlags) withinBudget(e *env, pl *planner.Plan) bool {
+func (p *planFlags) withinBudget(pl *planner.Plan) error {
 	if p.maxCredits <= 0 || pl.Cost <= p.maxCredits {
-		return true
+		return nil
 	}
-	e.errorf("the plan is estimated to cost %s credits, more than the budget -max-credits=%s: nothing was submitted. Raise the budget (-max-credits=%s), or plan fewer images with -target=ADDR.",
+	return fmt.Errorf("the plan is estimated to cost %s credits, more than the budget -max-credits=%s: nothing was submitted. Raise the budget (-max-credits=%s), or plan fewer images with -target=ADDR.",
 		credits(pl.Cost), credits(p.maxCredits), credits(pl.Cost))
-	return false
-}
-
-// options turns the flags into planner options, checking the addresses.
-func (p *planFlags) options(e *env) (planner.Options, bool) {
-	var opts planner.Options
-	for _, list := range []struct {
-		flag string
-		in   []string
-		out  *[]string
-	}{{"target", p.targets, &opts.Targets}, {"replace", p.replace, &opts.Replace}} {
-		for _, s := range list.in {
-			addr, err := spec.ParseAddr(s)
-			if err != nil {
-				e.errorf("-%s=%s: %v", list.flag, s, err)
-				return opts, false
-			}
-			*list.out = append(*list.out, addr)
-		}
-	}
-	opts.Generations = e.storedGenerations()
-	return opts, true
 }
 
 func runPlan(e *env, args []string) int {
-	fs := newFlags(e, "plan", "plan [-out=FILE] [-detailed-exitcode] [-target=ADDR]... [-replace=ADDR]... [-var NAME=VALUE]... [-var-file=FILE]...")
-	var pf planFlags
-	pf.register(fs)
-	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none, 1 on error")
-	out := fs.String("out", "", "save the plan to `FILE`, for 'pixform apply FILE' to carry out exactly")
-	if code, ok := parse(fs, args); !ok {
-		return code
+	a, err := parsePlan(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	if fs.NArg() > 0 { // flags after it were not parsed: -detailed-exitcode must not be lost silently
-		return e.errorf("plan takes no arguments, but got %q: flags go before any argument, and an image is chosen with -target=ADDR.", fs.Args())
+	v := planView(e.useView(a.json))
+	if err := a.checkBudget(); err != nil {
+		return e.errorf("%v", err)
 	}
-	v := planView(e.useView(pf.json))
-	if !pf.start(e) {
-		return ExitError
-	}
+	e.maxCredits = a.maxCredits
 	stored := e.readStored()
 	defer stored() // no read outlives the command
-	sp, ok := e.loadSpec(pf.varFlags)
+	sp, ok := e.loadSpec(a.varFlags)
 	if !ok {
 		return ExitError
 	}
-	opts, ok := pf.options(e)
-	if !ok {
-		return ExitError
+	opts, err := a.options()
+	if err != nil {
+		return e.errorf("%v", err)
 	}
+	opts.Generations = e.storedGenerations()
 	r := stored()
 	if r.err != nil {
 		return e.errorf("%v", r.err)
@@ -106,16 +50,16 @@ func runPlan(e *env, args []string) int {
 		return ExitError
 	}
 	v.Plan(p, st)
-	if !pf.withinBudget(e, p) {
-		return ExitError
+	if err := a.withinBudget(p); err != nil {
+		return e.errorf("%v", err)
 	}
-	if *out != "" { // planfile.go
-		if err := e.savePlan(*out, p); err != nil {
+	if a.out != "" { // planfile.go
+		if err := e.savePlan(a.out, p); err != nil {
 			return e.errorf("%v", err)
 		}
-		v.Saved(*out)
+		v.Saved(a.out)
 	}
-	if *detailed && p.HasChanges() {
+	if a.detailed && p.HasChanges() {
 		return ExitChanges
 	}
 	return ExitOK

@@ -6,7 +6,6 @@ import (
 	iofs "io/fs"
 	"path/filepath"
 	"sort"
-	"time"
 
 	"github.com/spf13/afero"
 
@@ -130,16 +129,9 @@ func (e *env) refsChanged(name string, p *planner.Plan) error {
 	return nil
 }
 
-// savedApply is what apply PLANFILE takes from the command line.
-type savedApply struct {
-	parallelism int
-	lockTimeout time.Duration
-	flags       *planFlags // -max-credits and -json; set() is false
-}
-
 // applyPlanFile carries out a saved plan exactly, without asking: the plan
 // is what the user approved. It refuses a stale plan.
-func (e *env) applyPlanFile(name string, o savedApply, v applyView) int {
+func (e *env) applyPlanFile(name string, o *applyArguments, v applyView) int {
 	if fi, err := e.fs.Stat(e.planPath(name)); err == nil && fi.IsDir() {
 		return e.errorf("apply takes a saved plan file, but %s is a directory: to apply the spec there, run 'pixform -chdir=%s apply'.", name, name)
 	}
@@ -158,8 +150,8 @@ func (e *env) applyPlanFile(name string, o savedApply, v applyView) int {
 		v.Plan(p, st)
 		return ExitOK
 	}
-	if !o.flags.withinBudget(e, p) {
-		return ExitError
+	if err := o.withinBudget(p); err != nil {
+		return e.errorf("%v", err)
 	}
 	store, ok := e.openStore(o.lockTimeout)
 	if !ok {
@@ -183,7 +175,7 @@ func (e *env) applyPlanFile(name string, o savedApply, v applyView) int {
 		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
-	return e.execute(v, store, providers, p, o.parallelism, o.flags.maxCredits)
+	return e.execute(v, store, providers, p, o.parallelism, o.maxCredits)
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -195,18 +187,9 @@ func sortedKeys(m map[string]string) []string {
 	return out
 }
 
-// set reports whether any flag that shapes a plan was given: a saved plan
-// takes none of them.
-func (p *planFlags) set() bool {
-	return len(p.vars)+len(p.varFiles)+len(p.targets)+len(p.replace) > 0 || p.provider != ""
-}
-
 // showPlanFile renders a saved plan as plan rendered it.
-func (e *env) showPlanFile(args []string, v showView) int {
-	if len(args) > 1 {
-		return e.errorf("show takes one saved plan file, but got %d arguments.", len(args))
-	}
-	p, err := e.readPlanFile(args[0])
+func (e *env) showPlanFile(name string, v showView) int {
+	p, err := e.readPlanFile(name)
 	if err != nil {
 		return e.errorf("%v", err)
 	}

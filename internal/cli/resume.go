@@ -31,26 +31,23 @@ type resumeRun struct {
 }
 
 // parse checks the flags and returns the tasks by canonical address.
-func (r *resumeFlags) parse(e *env) (map[string]string, bool) {
+func (r *resumeFlags) parse() (map[string]string, error) {
 	tasks := map[string]string{}
 	for _, s := range r.tasks {
 		i := strings.LastIndex(s, "=")
 		if i <= 0 || i == len(s)-1 {
-			e.errorf("-resume-task=%s: give the image and the task id as ADDR=ID, such as -resume-task=image.logo=ta_123 (the end of an apply that could not record a task prints the exact flag).", s)
-			return nil, false
+			return nil, fmt.Errorf("-resume-task=%s: give the image and the task id as ADDR=ID, such as -resume-task=image.logo=ta_123 (the end of an apply that could not record a task prints the exact flag).", s)
 		}
 		addr, err := spec.ParseAddr(s[:i])
 		if err != nil {
-			e.errorf("-resume-task=%s: %v", s, err)
-			return nil, false
+			return nil, fmt.Errorf("-resume-task=%s: %v", s, err)
 		}
 		if id := tasks[addr]; id != "" && id != s[i+1:] {
-			e.errorf("-resume-task names two tasks for %s (%s and %s): an image waits on one task; give one.", addr, id, s[i+1:])
-			return nil, false
+			return nil, fmt.Errorf("-resume-task names two tasks for %s (%s and %s): an image waits on one task; give one.", addr, id, s[i+1:])
 		}
 		tasks[addr] = s[i+1:]
 	}
-	return tasks, true
+	return tasks, nil
 }
 
 // writeUnrecorded names, for people, the tasks whose ids the state could

@@ -5,14 +5,16 @@ import (
 )
 
 func runShow(e *env, args []string) int {
-	fs := newFlags(e, "show", "show [-json] [PLANFILE]")
-	asJSON := fs.Bool("json", false, "print JSON for machines: the state as one \"state\" object, or a saved plan's changes")
-	if code, ok := parse(fs, args); !ok {
-		return code
+	a, err := parseShow(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	v := showView(e.useView(*asJSON))
-	if fs.NArg() > 0 { // a plan saved by plan -out (planfile.go)
-		return e.showPlanFile(fs.Args(), v)
+	v := showView(e.useView(a.json))
+	if err := a.check(); err != nil {
+		return e.errorf("%v", err)
+	}
+	if len(a.planFile) > 0 { // a plan saved by plan -out (planfile.go)
+		return e.showPlanFile(a.planFile[0], v)
 	}
 	st, err := state.Load(e.fs, e.dir)
 	if err != nil {

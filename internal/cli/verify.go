@@ -44,15 +44,11 @@ func verifyAdvice(m mismatch) string {
 }
 
 func runVerify(e *env, args []string) int {
-	fs := newFlags(e, "verify", "verify [-json]")
-	asJSON := fs.Bool("json", false, "print one JSON object per line instead of text, for machines")
-	if code, ok := parse(fs, args); !ok {
-		return code
+	a, err := parseVerify(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	if fs.NArg() > 0 {
-		return e.errorf("verify takes no arguments, but got %q: it checks every output the lockfile lists.", fs.Args())
-	}
-	v := verifyView(e.useView(*asJSON))
+	v := verifyView(e.useView(a.json))
 	lockPath := filepath.Join(e.dir, state.LockfileName)
 	if _, err := e.fs.Stat(lockPath); errors.Is(err, iofs.ErrNotExist) {
 		return nothingToVerify(v, fmt.Sprintf("there is no %s in %s, so no image is recorded yet. Run 'pixform apply' to generate the images and write it, then commit it.", state.LockfileName, e.dir))

@@ -74,7 +74,14 @@ func (n *noSpecError) Error() string {
 }
 
 func (v *humanView) Error(err error) {
-	var ns *noSpecError
+	var (
+		ns *noSpecError
+		pe *parseError
+	)
+	if errors.As(err, &pe) { // the flag package's own words and the usage
+		fmt.Fprint(v.e.stderr, pe.out)
+		return
+	}
 	if errors.As(err, &ns) {
 		fmt.Fprintf(v.e.stderr, "Error: no *.pix.hcl files in %s.\n\nRun 'pixform init' to start a spec here, or use -chdir=DIR to point at one.\n", ns.dir)
 		return
