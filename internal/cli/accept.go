@@ -35,17 +35,17 @@ func runAccept(e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	sp, ok := e.loadSpec(vf)
-	if !ok {
-		return ExitError
+	sp, err := e.loadSpec(vf)
+	if err != nil {
+		return e.fail(err)
 	}
 	a := sp.Asset(addr)
 	if a == nil {
 		return e.errorf("%s", strings.Replace(unknownImportAddr(sp, addr), "import", "accept", 1))
 	}
-	store, ok := e.openStore(*lockTimeout)
-	if !ok {
-		return ExitError
+	store, err := e.openStore(*lockTimeout)
+	if err != nil {
+		return e.fail(err)
 	}
 	code := e.accept(store, sp, a)
 	if err := store.Close(); err != nil {

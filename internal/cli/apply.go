@@ -27,18 +27,18 @@ func runApply(e *env, args []string) int {
 	if name := a.planFile(); name != "" { // apply PLANFILE (planfile.go)
 		return e.applyPlanFile(name, a, v)
 	}
-	sp, ok := e.loadSpec(a.varFlags)
-	if !ok {
-		return ExitError
+	sp, err := e.loadSpec(a.varFlags)
+	if err != nil {
+		return e.fail(err)
 	}
 	opts, err := a.options()
 	if err != nil {
 		return e.errorf("%v", err)
 	}
 	opts.Generations = e.storedGenerations()
-	store, ok := e.openStore(a.lockTimeout)
-	if !ok {
-		return ExitError
+	store, err := e.openStore(a.lockTimeout)
+	if err != nil {
+		return e.fail(err)
 	}
 	defer func() {
 		if store != nil { // not handed to execute
@@ -50,9 +50,9 @@ func runApply(e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	p, ok := e.makePlan(sp, st, lock, opts)
-	if !ok {
-		return ExitError
+	p, err := e.makePlan(sp, st, lock, opts)
+	if err != nil {
+		return e.fail(err)
 	}
 	e.resume.replace = opts.Replace
 	if err := executor.CheckResume(p, e.resume.tasks); err != nil {
@@ -90,17 +90,16 @@ func runApply(e *env, args []string) int {
 
 // openStore takes the state lock, saying so when it took over the lock of
 // a dead apply.
-func (e *env) openStore(timeout time.Duration) (state.Backend, bool) {
+func (e *env) openStore(timeout time.Duration) (state.Backend, error) {
 	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: timeout, Context: e.ctx})
 	if err != nil {
-		e.errorf("%v", err)
-		return nil, false
+		return nil, err
 	}
 	if h := store.TookOver(); h != nil {
 		msg := fmt.Sprintf("the state lock was held by process %d on %s (started %s), which %s: it was taken over", h.PID, h.Host, h.Started.Format(time.RFC3339), store.TakeoverReason())
 		e.view.TookOver(msg)
 	}
-	return store, true
+	return store, nil
 }
 
 func (e *env) closeStore(store state.Backend) {

@@ -158,6 +158,13 @@ func parse(fs *flag.FlagSet, args []string) (int, bool) {
 	return 0, true
 }
 
+// fail reports err through the command's view and returns the exit code
+// of a failed command.
+func (e *env) fail(err error) int {
+	e.view.Error(err)
+	return ExitError
+}
+
 // errorf reports an error through the command's view and returns the exit
 // code of a failed command.
 func (e *env) errorf(format string, args ...any) int {

@@ -35,9 +35,9 @@ func runFmt(e *env, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	paths, ok := e.fmtPaths(fs.Args())
-	if !ok {
-		return ExitError
+	paths, err := e.fmtPaths(fs.Args())
+	if err != nil {
+		return e.fail(err)
 	}
 	// Read and format everything first: a syntax error anywhere means
 	// nothing is written.
@@ -91,7 +91,7 @@ func runFmt(e *env, args []string) int {
 
 // fmtPaths lists the files to format: the spec directory's by default;
 // each named directory's; each named file.
-func (e *env) fmtPaths(args []string) ([]string, bool) {
+func (e *env) fmtPaths(args []string) ([]string, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
@@ -103,8 +103,7 @@ func (e *env) fmtPaths(args []string) ([]string, bool) {
 		}
 		fi, err := e.fs.Stat(p)
 		if err != nil {
-			e.errorf("fmt %s: %v. Paths are relative to the spec directory %s.", a, err, e.dir)
-			return nil, false
+			return nil, fmt.Errorf("fmt %s: %v. Paths are relative to the spec directory %s.", a, err, e.dir)
 		}
 		if !fi.IsDir() {
 			out = append(out, p)
@@ -112,8 +111,7 @@ func (e *env) fmtPaths(args []string) ([]string, bool) {
 		}
 		infos, err := afero.ReadDir(e.fs, p)
 		if err != nil {
-			e.errorf("fmt %s: %v", a, err)
-			return nil, false
+			return nil, fmt.Errorf("fmt %s: %v", a, err)
 		}
 		found := false
 		for _, fi := range infos {
@@ -123,12 +121,11 @@ func (e *env) fmtPaths(args []string) ([]string, bool) {
 			}
 		}
 		if !found && a != "." {
-			e.errorf("fmt %s: the directory has no *%s files.", a, spec.FileSuffix)
-			return nil, false
+			return nil, fmt.Errorf("fmt %s: the directory has no *%s files.", a, spec.FileSuffix)
 		}
 	}
 	sort.Strings(out)
-	return out, true
+	return out, nil
 }
 
 // relName names a path relative to the spec directory when it is inside.

@@ -21,9 +21,9 @@ func runGraph(e *env, args []string) int {
 	if fs.NArg() > 0 {
 		return e.errorf("graph takes no arguments, but got %q. Use -chdir=DIR to graph another spec.", fs.Args())
 	}
-	sp, ok := e.loadSpec(vf)
-	if !ok {
-		return ExitError
+	sp, err := e.loadSpec(vf)
+	if err != nil {
+		return e.fail(err)
 	}
 	writeDOT(e.stdout, sp.Assets)
 	return ExitOK

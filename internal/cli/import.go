@@ -39,9 +39,9 @@ func runImport(e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	sp, ok := e.loadSpec(vf)
-	if !ok {
-		return ExitError
+	sp, err := e.loadSpec(vf)
+	if err != nil {
+		return e.fail(err)
 	}
 	a := sp.Asset(addr)
 	if a == nil {

@@ -21,22 +21,31 @@ func (v *varFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&v.provider, "provider", "", "use provider `TYPE` for images whose block names none (it must be declared)")
 }
 
-// loadSpec loads the spec, prints its diagnostics, and reports whether it
-// is usable (no errors).
-func (e *env) loadSpec(v varFlags) (*spec.Spec, bool) {
+// loadSpec loads the spec. Its warnings go to the view at once; errors
+// come back as a *diagError (the spec, for validate, comes back too), and
+// a directory without spec files as a *noSpecError.
+func (e *env) loadSpec(v varFlags) (*spec.Spec, error) {
 	sp, diags := spec.LoadReusing(e.fs, e.dir, spec.LoadOptions{Vars: v.vars, VarFiles: v.varFiles, Env: e.getenv, Provider: v.provider}, specCachePath(e.dir))
 	if !diags.HasErrors() {
 		diags = append(diags, checkDerives(sp)...)
 	}
-	e.printDiags(sp, diags)
-	if diags.HasErrors() {
-		return sp, false
+	if err := e.diagnosed(sp, diags); err != nil {
+		return sp, err
 	}
 	if len(sp.Assets) == 0 && len(sp.Files) == 0 {
-		e.view.Error(&noSpecError{dir: e.dir})
-		return sp, false
+		return sp, &noSpecError{dir: e.dir}
 	}
-	return sp, true
+	return sp, nil
+}
+
+// diagnosed returns diags as a *diagError when they hold an error, and
+// otherwise reports their warnings and returns nil.
+func (e *env) diagnosed(sp *spec.Spec, diags hcl.Diagnostics) error {
+	if diags.HasErrors() {
+		return &diagError{sp: sp, diags: diags}
+	}
+	e.printDiags(sp, diags)
+	return nil
 }
 
 // printDiags reports diagnostics through the command's view.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -31,9 +32,9 @@ func runPlan(e *env, args []string) int {
 	e.maxCredits = a.maxCredits
 	stored := e.readStored()
 	defer stored() // no read outlives the command
-	sp, ok := e.loadSpec(a.varFlags)
-	if !ok {
-		return ExitError
+	sp, err := e.loadSpec(a.varFlags)
+	if err != nil {
+		return e.fail(err)
 	}
 	opts, err := a.options()
 	if err != nil {
@@ -45,9 +46,9 @@ func runPlan(e *env, args []string) int {
 		return e.errorf("%v", r.err)
 	}
 	st := r.st
-	p, ok := e.makePlan(sp, st, r.lock, opts)
-	if !ok {
-		return ExitError
+	p, err := e.makePlan(sp, st, r.lock, opts)
+	if err != nil {
+		return e.fail(err)
 	}
 	v.Plan(p, st)
 	if err := a.withinBudget(p); err != nil {
@@ -85,21 +86,20 @@ func (e *env) readStored() func() storedState {
 	return sync.OnceValue(func() storedState { return <-c })
 }
 
-// makePlan plans sp against st and the lockfile, printing diagnostics.
-func (e *env) makePlan(sp *spec.Spec, st *state.State, lock *state.Lock, opts planner.Options) (*planner.Plan, bool) {
+// makePlan plans sp against st and the lockfile; its warnings go to the
+// view, its errors come back as a *diagError.
+func (e *env) makePlan(sp *spec.Spec, st *state.State, lock *state.Lock, opts planner.Options) (*planner.Plan, error) {
 	for _, addr := range opts.Replace {
 		if sp.Asset(addr) == nil {
-			e.errorf("%s", unknownReplace(sp, addr))
-			return nil, false
+			return nil, errors.New(unknownReplace(sp, addr))
 		}
 	}
 	p, diags := planner.Make(e.fs, sp, st, lock, opts)
-	e.printDiags(sp, diags)
-	if diags.HasErrors() {
-		return nil, false
+	if err := e.diagnosed(sp, diags); err != nil {
+		return nil, err
 	}
 	p.Warnings = append(p.Warnings, e.checkWarnings(p)...)
-	return p, true
+	return p, nil
 }
 
 // unknownReplace explains a -replace address that names no image.

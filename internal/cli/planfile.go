@@ -153,9 +153,9 @@ func (e *env) applyPlanFile(name string, o *applyArguments, v applyView) int {
 	if err := o.withinBudget(p); err != nil {
 		return e.errorf("%v", err)
 	}
-	store, ok := e.openStore(o.lockTimeout)
-	if !ok {
-		return ExitError
+	store, err := e.openStore(o.lockTimeout)
+	if err != nil {
+		return e.fail(err)
 	}
 	// Another apply may have finished between the check above and the lock.
 	if err := planStale(name, p, store.State()); err != nil {

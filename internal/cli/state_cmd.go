@@ -83,17 +83,16 @@ func (e *env) readRecorded(st *state.State) (recorded, error) {
 }
 
 // parseAddrs canonicalises the addresses a user typed.
-func (e *env) parseAddrs(args []string) ([]string, bool) {
+func parseAddrs(args []string) ([]string, error) {
 	out := make([]string, 0, len(args))
 	for _, s := range args {
 		a, err := spec.ParseAddr(s)
 		if err != nil {
-			e.errorf("%v", err)
-			return nil, false
+			return nil, err
 		}
 		out = append(out, a)
 	}
-	return out, true
+	return out, nil
 }
 
 func runStateList(e *env, args []string) int {
@@ -101,9 +100,9 @@ func runStateList(e *env, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	filters, ok := e.parseAddrs(fs.Args())
-	if !ok {
-		return ExitError
+	filters, err := parseAddrs(fs.Args())
+	if err != nil {
+		return e.fail(err)
 	}
 	r, err := e.loadRecorded()
 	if err != nil {
@@ -134,9 +133,9 @@ func runStateShow(e *env, args []string) int {
 	if fs.NArg() != 1 {
 		return e.errorf("state show takes one address, like image.logo or 'image.hero[\"knight\"]'; run 'pixform state list' to see them.")
 	}
-	addrs, ok := e.parseAddrs(fs.Args())
-	if !ok {
-		return ExitError
+	addrs, err := parseAddrs(fs.Args())
+	if err != nil {
+		return e.fail(err)
 	}
 	addr := addrs[0]
 	r, err := e.loadRecorded()
@@ -211,9 +210,9 @@ func runStateRm(e *env, args []string) int {
 	if fs.NArg() == 0 {
 		return e.errorf("state rm needs at least one address, like image.logo; run 'pixform state list' to see them.")
 	}
-	filters, ok := e.parseAddrs(fs.Args())
-	if !ok {
-		return ExitError
+	filters, err := parseAddrs(fs.Args())
+	if err != nil {
+		return e.fail(err)
 	}
 	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: *lockTimeout, Context: e.ctx})
 	if err != nil {

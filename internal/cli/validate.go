@@ -6,9 +6,12 @@ func runValidate(e *env, args []string) int {
 		return e.argError(err)
 	}
 	v := validateView(e.useView(a.json))
-	sp, ok := e.loadSpec(a.vars)
-	v.Validated(sp, ok)
-	if !ok {
+	sp, err := e.loadSpec(a.vars)
+	if err != nil {
+		v.Error(err)
+	}
+	v.Validated(sp, err == nil)
+	if err != nil {
 		return ExitError
 	}
 	return ExitOK

@@ -73,11 +73,27 @@ func (n *noSpecError) Error() string {
 	return fmt.Sprintf("no *.pix.hcl files in %s: run 'pixform init' to start a spec here, or use -chdir=DIR to point at one.", n.dir)
 }
 
+// diagError is spec diagnostics with at least one error, as a value: the
+// view renders them, with their source lines for people.
+type diagError struct {
+	sp    *spec.Spec // its files give the source lines; may be nil
+	diags hcl.Diagnostics
+}
+
+func (d *diagError) Error() string { return d.diags.Error() }
+
+// Error renders every error of pixform for people: diagnostics with hcl's
+// writer, the flag package's words as they are, else "Error: ...".
 func (v *humanView) Error(err error) {
 	var (
 		ns *noSpecError
 		pe *parseError
+		de *diagError
 	)
+	if errors.As(err, &de) {
+		v.Diagnostics(de.sp, de.diags)
+		return
+	}
 	if errors.As(err, &pe) { // the flag package's own words and the usage
 		fmt.Fprint(v.e.stderr, pe.out)
 		return
@@ -89,7 +105,15 @@ func (v *humanView) Error(err error) {
 	fmt.Fprintf(v.e.stderr, "Error: %v\n", err)
 }
 
-func (v *jsonView) Error(err error) { v.j.errorf("%v", err) }
+// Error renders every error as "diagnostic" objects.
+func (v *jsonView) Error(err error) {
+	var de *diagError
+	if errors.As(err, &de) {
+		v.j.diagnostics(de.diags)
+		return
+	}
+	v.j.errorf("%v", err)
+}
 
 // Diagnostics prints diagnostics with their source lines.
 func (v *humanView) Diagnostics(sp *spec.Spec, diags hcl.Diagnostics) {
