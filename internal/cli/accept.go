@@ -17,24 +17,11 @@ import (
 )
 
 func runAccept(e *env, args []string) int {
-	fs := newFlags(e, "accept", "accept [-var NAME=VALUE]... [-var-file=FILE]... [-lock-timeout=D] ADDR\n\n"+
-		"Accepts the file at the output of the recorded image ADDR, as it is on disk\n"+
-		"(edited by hand, say), as that image: it is recorded in the state and the\n"+
-		"lockfile with the fingerprint of the current inputs, so that plan no longer\n"+
-		"reports it as edited. Nothing is generated and no network is used.")
-	var vf varFlags
-	vf.register(fs)
-	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for an apply to release the state lock")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		return e.errorf("accept takes one image address, like: pixform accept image.logo")
-	}
-	addr, err := spec.ParseAddr(fs.Arg(0))
+	args2, err := parseAccept(args)
 	if err != nil {
-		return e.errorf("%v", err)
+		return e.argError(err)
 	}
+	addr, vf, lockTimeout := args2.addr, args2.vars, &args2.lockTimeout
 	sp, err := e.loadSpec(vf)
 	if err != nil {
 		return e.fail(err)

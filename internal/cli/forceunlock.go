@@ -13,20 +13,11 @@ import (
 )
 
 func runForceUnlock(e *env, args []string) int {
-	fs := newFlags(e, "force-unlock", "force-unlock [-force] ID\n\n"+
-		"Releases the state lock with this ID, held by a pixform that cannot be checked\n"+
-		"(one on another host). A holder gone from this host (dead, or its pid now\n"+
-		"another process's) needs no force-unlock: the next apply takes its lock over.\n"+
-		"ID is in the error that names the holder; use\n"+
-		"'corrupt' to remove a lock file that names no holder.")
-	force := fs.Bool("force", false, "release without asking")
-	if code, ok := parse(fs, args); !ok {
-		return code
+	a, err := parseForceUnlock(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	if fs.NArg() != 1 {
-		return e.errorf("force-unlock takes one lock ID, which the error about the lock names: pixform force-unlock ID.")
-	}
-	id := fs.Arg(0)
+	id, force := a.id, &a.force
 	if !*force {
 		held, heldID := e.describeLock()
 		if held == "" || (heldID != id && !(heldID == "" && id == state.CorruptLockID)) {

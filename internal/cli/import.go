@@ -21,24 +21,11 @@ import (
 )
 
 func runImport(e *env, args []string) int {
-	fs := newFlags(e, "import", "import [-var NAME=VALUE]... [-var-file=FILE]... [-lock-timeout=D] ADDR FILE\n\n"+
-		"Adopts FILE (a PNG, JPEG or WebP image; a path relative to the spec directory)\n"+
-		"as the output of the image ADDR without generating it: the file is copied to\n"+
-		"the image's output and recorded in the state and the lockfile, so that plan\n"+
-		"shows no changes for it.")
-	var vf varFlags
-	vf.register(fs)
-	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for an apply to release the state lock")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 2 {
-		return e.errorf("import takes an address and a file, like: pixform import image.logo logo.png")
-	}
-	addr, err := spec.ParseAddr(fs.Arg(0))
+	args2, err := parseImport(args)
 	if err != nil {
-		return e.errorf("%v", err)
+		return e.argError(err)
 	}
+	addr, vf, lockTimeout := args2.addr, args2.vars, &args2.lockTimeout
 	sp, err := e.loadSpec(vf)
 	if err != nil {
 		return e.fail(err)
@@ -47,7 +34,7 @@ func runImport(e *env, args []string) int {
 	if a == nil {
 		return e.errorf("%s", unknownImportAddr(sp, addr))
 	}
-	name := fs.Arg(1)
+	name := args2.file
 	src := name
 	if !filepath.IsAbs(src) {
 		src = filepath.Join(e.dir, src)

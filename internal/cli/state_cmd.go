@@ -96,14 +96,11 @@ func parseAddrs(args []string) ([]string, error) {
 }
 
 func runStateList(e *env, args []string) int {
-	fs := newFlags(e, "state list", "state list [ADDR...]")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	filters, err := parseAddrs(fs.Args())
+	sa, err := parseStateList(args)
 	if err != nil {
-		return e.fail(err)
+		return e.argError(err)
 	}
+	filters := sa.addrs
 	r, err := e.loadRecorded()
 	if err != nil {
 		return e.errorf("%v", err)
@@ -126,17 +123,11 @@ func anyMatch(filters []string, addr string) bool {
 }
 
 func runStateShow(e *env, args []string) int {
-	fs := newFlags(e, "state show", "state show ADDR")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		return e.errorf("state show takes one address, like image.logo or 'image.hero[\"knight\"]'; run 'pixform state list' to see them.")
-	}
-	addrs, err := parseAddrs(fs.Args())
+	sa, err := parseStateShow(args)
 	if err != nil {
-		return e.fail(err)
+		return e.argError(err)
 	}
+	addrs := sa.addrs
 	addr := addrs[0]
 	r, err := e.loadRecorded()
 	if err != nil {
@@ -202,18 +193,11 @@ func quoteList(list []string) string {
 }
 
 func runStateRm(e *env, args []string) int {
-	fs := newFlags(e, "state rm", "state rm [-lock-timeout=D] ADDR...")
-	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for an apply to release the state lock")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() == 0 {
-		return e.errorf("state rm needs at least one address, like image.logo; run 'pixform state list' to see them.")
-	}
-	filters, err := parseAddrs(fs.Args())
+	sa, err := parseStateRm(args)
 	if err != nil {
-		return e.fail(err)
+		return e.argError(err)
 	}
+	filters, lockTimeout := sa.addrs, &sa.lockTimeout
 	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: *lockTimeout, Context: e.ctx})
 	if err != nil {
 		return e.errorf("%v", err)
