@@ -27,15 +27,12 @@ type fmtFile struct {
 }
 
 func runFmt(e *env, args []string) int {
-	fs := newFlags(e, "fmt", "fmt [-check] [-diff] [FILE|DIR]...\n\n"+
-		"Rewrites the *.pix.hcl (and *.pixvars.hcl) files of the spec directory, or the\n"+
-		"files named, in canonical layout and lists the files it changed.")
-	check := fs.Bool("check", false, "write nothing: list the files that are not formatted and exit 1 if there are any")
-	diff := fs.Bool("diff", false, "print the changes as a unified diff (files are still rewritten unless -check)")
-	if code, ok := parse(fs, args); !ok {
-		return code
+	a, err := parseFmt(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	paths, err := e.fmtPaths(fs.Args())
+	check, diff := &a.check, &a.diff
+	paths, err := e.fmtPaths(a.paths)
 	if err != nil {
 		return e.fail(err)
 	}

@@ -66,12 +66,8 @@ image "banner" {
 const gitignoreEntry = ".pixform/"
 
 func runInit(e *env, args []string) int {
-	fs := newFlags(e, "init", "init")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		return e.errorf("init takes no arguments, but got %q: to start a spec in another directory, run 'pixform -chdir=DIR init'.", fs.Args())
+	if _, err := parseInit(args); err != nil {
+		return e.argError(err)
 	}
 	existing, err := afero.Glob(e.fs, filepath.Join(e.dir, "*"+spec.FileSuffix))
 	if err != nil {

@@ -11,17 +11,13 @@ import (
 // version that built it, the platform and, when the build recorded it,
 // the commit.
 func runVersion(e *env, args []string) int {
-	fs := newFlags(e, "version", "version [-json]")
-	asJSON := fs.Bool("json", false, "print the version as one JSON object")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		return e.errorf("version takes no arguments.")
+	a, err := parseVersion(args)
+	if err != nil {
+		return e.argError(err)
 	}
 	platform := runtime.GOOS + "/" + runtime.GOARCH
 	commit := buildCommit()
-	if *asJSON {
+	if a.json {
 		v := map[string]string{"pixform": Version, "ui": jsonUIVersion, "go": runtime.Version(), "platform": platform}
 		if commit != "" {
 			v["commit"] = commit
