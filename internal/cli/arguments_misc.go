@@ -53,3 +53,44 @@ func parseVersion(args []string) (*versionArguments, error) {
 	}
 	return &a, nil
 }
+
+// graphArguments are graph's.
+type graphArguments struct{ vars varFlags }
+
+func parseGraph(args []string) (*graphArguments, error) {
+	fs, out := argFlags("graph", "graph [-var NAME=VALUE]... [-var-file=FILE]...\n\n"+
+		"Prints the dependency graph of the images as DOT: an edge from each image to\n"+
+		"each image it references or depends on. Render it with Graphviz:\n"+
+		"  pixform graph | dot -Tsvg > graph.svg")
+	var a graphArguments
+	a.vars.register(fs)
+	if err := parseArgs(fs, out, args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("graph takes no arguments, but got %q. Use -chdir=DIR to graph another spec.", fs.Args())
+	}
+	return &a, nil
+}
+
+// galleryArguments are gallery's: where to write it, or -serve.
+type galleryArguments struct {
+	out    string
+	serve  bool
+	listen string
+}
+
+func parseGallery(args []string) (*galleryArguments, error) {
+	fs, out := argFlags("gallery", "gallery [-o DIR]\n       pixform gallery -serve [-listen=ADDR]")
+	var a galleryArguments
+	fs.StringVar(&a.out, "o", DefaultGalleryDir, "write index.html into `DIR` (relative to the spec directory)")
+	fs.BoolVar(&a.serve, "serve", false, "serve the gallery on a loopback address, with a pick button per candidate, instead of writing it")
+	fs.StringVar(&a.listen, "listen", "127.0.0.1:0", "with -serve, the loopback `ADDR` to serve on (a random port by default)")
+	if err := parseArgs(fs, out, args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("gallery takes no arguments, got %q: use -o DIR to choose where it goes.", fs.Args())
+	}
+	return &a, nil
+}

@@ -135,29 +135,6 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'pixform COMMAND -h' for a command's flags.")
 }
 
-// newFlags returns a flag set for a command that reports errors to stderr.
-func newFlags(e *env, name, usageLine string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: pixform %s\n\nFlags:\n", usageLine)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses a command's flags; it returns false (and the exit code)
-// when the command must not run.
-func parse(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK, false
-		}
-		return ExitError, false
-	}
-	return 0, true
-}
-
 // fail reports err through the command's view and returns the exit code
 // of a failed command.
 func (e *env) fail(err error) int {

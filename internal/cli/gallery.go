@@ -20,16 +20,11 @@ import (
 const DefaultGalleryDir = "pixform-gallery"
 
 func runGallery(e *env, args []string) int {
-	fs := newFlags(e, "gallery", "gallery [-o DIR]\n       pixform gallery -serve [-listen=ADDR]")
-	out := fs.String("o", DefaultGalleryDir, "write index.html into `DIR` (relative to the spec directory)")
-	serve := fs.Bool("serve", false, "serve the gallery on a loopback address, with a pick button per candidate, instead of writing it")
-	listen := fs.String("listen", "127.0.0.1:0", "with -serve, the loopback `ADDR` to serve on (a random port by default)")
-	if code, ok := parse(fs, args); !ok {
-		return code
+	ga, err := parseGallery(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	if fs.NArg() > 0 {
-		return e.errorf("gallery takes no arguments, got %q: use -o DIR to choose where it goes.", fs.Args())
-	}
+	out, serve, listen := &ga.out, &ga.serve, &ga.listen
 	if *serve {
 		return e.serveGallery(*listen) // gallery_serve.go
 	}

@@ -9,18 +9,11 @@ import (
 )
 
 func runGraph(e *env, args []string) int {
-	fs := newFlags(e, "graph", "graph [-var NAME=VALUE]... [-var-file=FILE]...\n\n"+
-		"Prints the dependency graph of the images as DOT: an edge from each image to\n"+
-		"each image it references or depends on. Render it with Graphviz:\n"+
-		"  pixform graph | dot -Tsvg > graph.svg")
-	var vf varFlags
-	vf.register(fs)
-	if code, ok := parse(fs, args); !ok {
-		return code
+	a, err := parseGraph(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	if fs.NArg() > 0 {
-		return e.errorf("graph takes no arguments, but got %q. Use -chdir=DIR to graph another spec.", fs.Args())
-	}
+	vf := a.vars
 	sp, err := e.loadSpec(vf)
 	if err != nil {
 		return e.fail(err)

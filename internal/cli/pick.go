@@ -171,17 +171,11 @@ func candidateTable(list []candidate) string {
 }
 
 func runCandidates(e *env, args []string) int {
-	fs := newFlags(e, "candidates", "candidates ADDR\n\nLists the candidates the store holds of the image ADDR's current inputs:\nnumber, sha256 prefix, date, credits and dimensions; 'pixform pick ADDR N' picks one.")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		return e.errorf("candidates takes one image address, like: pixform candidates image.logo")
-	}
-	addr, err := spec.ParseAddr(fs.Arg(0))
+	ca, err := parseCandidates(args)
 	if err != nil {
-		return e.errorf("%v", err)
+		return e.argError(err)
 	}
+	addr := ca.addr
 	st, lock, err := state.LoadWithLock(e.fs, e.dir)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -206,19 +200,12 @@ func runCandidates(e *env, args []string) int {
 }
 
 func runPick(e *env, args []string) int {
-	fs := newFlags(e, "pick", "pick [-lock-timeout=D] ADDR N|SHA256\n\nCopies the candidate N (as 'pixform candidates' numbers them), or the one\nwhose sha256 starts with SHA256, to the output of ADDR and records it as the\nimage and its pick in the state and the lockfile. No network is used.")
-	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for an apply to release the state lock")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 2 {
-		return e.errorf("pick takes an image address and a candidate, like: pixform pick image.logo 2 (see 'pixform candidates image.logo')")
-	}
-	addr, err := spec.ParseAddr(fs.Arg(0))
+	pa, err := parsePick(args)
 	if err != nil {
-		return e.errorf("%v", err)
+		return e.argError(err)
 	}
-	c, rec, err := e.pick(addr, fs.Arg(1), *lockTimeout)
+	addr, lockTimeout := pa.addr, &pa.lockTimeout
+	c, rec, err := e.pick(addr, pa.candidate, *lockTimeout)
 	if err != nil {
 		return e.errorf("%v", err)
 	}

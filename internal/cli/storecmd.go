@@ -5,23 +5,16 @@ import (
 	"sort"
 	"time"
 
-	"github.com/pixform/pixform/spec"
 	"github.com/pixform/pixform/state"
 	"github.com/pixform/pixform/store"
 )
 
 func runHistory(e *env, args []string) int {
-	fs := newFlags(e, "history", "history ADDR\n\nLists every generation the store holds for the image ADDR, newest first,\nmarking the one its output holds now.")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		return e.errorf("history takes one image address, like: pixform history image.logo")
-	}
-	addr, err := spec.ParseAddr(fs.Arg(0))
+	ha, err := parseHistory(args)
 	if err != nil {
-		return e.errorf("%v", err)
+		return e.argError(err)
 	}
+	addr := ha.addr
 	st, lock, err := state.LoadWithLock(e.fs, e.dir)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -107,9 +100,8 @@ func (e *env) referenced(s store.Store, st *state.State, lock *state.Lock) (map[
 }
 
 func runStoreLs(e *env, args []string) int {
-	fs := newFlags(e, "store ls", "store ls\n\nLists the blobs of the image store, with the images they were made for,\nand whether the state, the lockfile or a pick references them.")
-	if code, ok := parse(fs, args); !ok {
-		return code
+	if _, err := parseStoreLs(args); err != nil {
+		return e.argError(err)
 	}
 	s := e.imageStore()
 	st, lock, err := state.LoadWithLock(e.fs, e.dir)
@@ -154,15 +146,11 @@ func orDash(s string) string {
 }
 
 func runStoreGC(e *env, args []string) int {
-	fs := newFlags(e, "store gc", "store gc [-older-than=D] [-lock-timeout=D]\n\nRemoves the blobs of the image store that neither the state, the lockfile\nnor a pick references (never an image's current output or its pick), and\nsays how many bytes that freed.")
-	olderThan := fs.Duration("older-than", 0, "remove only blobs unused for at least `D` (e.g. 720h); needed for a store that PIXFORM_STORE shares")
-	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for an apply to release the state lock")
-	if code, ok := parse(fs, args); !ok {
-		return code
+	ga, err := parseStoreGC(args)
+	if err != nil {
+		return e.argError(err)
 	}
-	if *olderThan < 0 {
-		return e.errorf("-older-than=%s: it must not be negative.", *olderThan)
-	}
+	olderThan, lockTimeout := &ga.olderThan, &ga.lockTimeout
 	if v := e.getenv(store.EnvVar); v != "" && *olderThan == 0 {
 		return e.errorf("%s=%s: that store may be shared by several specs, and this one's state and lockfile know only its own images, so gc would remove the others'. "+
 			"Give -older-than=D to remove only blobs unused for that long (e.g. -older-than=720h), or unset %s.", store.EnvVar, v, store.EnvVar)
