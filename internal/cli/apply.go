@@ -22,8 +22,6 @@ func runApply(e *env, args []string) int {
 		return e.errorf("%v", err)
 	}
 	e.maxCredits = a.maxCredits
-	e.resume.tasks = a.tasks
-	e.resume.ambiguous = a.ambiguous
 	if name := a.planFile(); name != "" { // apply PLANFILE (planfile.go)
 		return e.applyPlanFile(name, a, v)
 	}
@@ -54,8 +52,7 @@ func runApply(e *env, args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	e.resume.replace = opts.Replace
-	if err := executor.CheckResume(p, e.resume.tasks); err != nil {
+	if err := executor.CheckResume(p, a.tasks); err != nil {
 		return e.errorf("%v", err)
 	}
 	if err := executor.Settle(store, p); err != nil {
@@ -85,7 +82,7 @@ func runApply(e *env, args []string) int {
 	}
 	run := store
 	store = nil
-	return e.execute(v, run, providers, p, a.parallelism, a.maxCredits)
+	return e.execute(v, run, providers, p, a, opts.Replace)
 }
 
 // openStore takes the state lock, saying so when it took over the lock of
@@ -111,10 +108,11 @@ func (e *env) closeStore(store state.Backend) {
 // execute runs a plan with the store it was made under and the providers
 // built for it (see providers), feeding its events to the view's reporter,
 // closes both (closing the store writes the lockfile), reports the summary
-// and returns the exit code.
-func (e *env) execute(v applyView, store state.Backend, providers map[string]provider.Provider, p *planner.Plan, parallelism int, maxCredits float64) int {
+// and returns the exit code. a gives the parallelism, the budget and the
+// tasks to resume; replace, the addresses -replace may submit again.
+func (e *env) execute(v applyView, store state.Backend, providers map[string]provider.Provider, p *planner.Plan, a *applyArguments, replace []string) int {
 	defer closeProviders(providers)
-	printer := v.Reporter(p, parallelism)
+	printer := v.Reporter(p, a.parallelism)
 	images, err := e.checkImageStore()
 	if err != nil {
 		store.Close()
@@ -122,8 +120,8 @@ func (e *env) execute(v applyView, store state.Backend, providers map[string]pro
 	}
 	sum, err := executor.Apply(e.ctx, p, executor.Options{
 		Fs: e.fs, Dir: e.dir, Store: store, Providers: providers, Images: images,
-		Parallelism: parallelism, MaxCredits: maxCredits, OnEvent: printer.event,
-		ResumeTasks: e.resume.tasks, ResubmitAmbiguous: e.resume.ambiguous, Resubmit: e.resume.replace,
+		Parallelism: a.parallelism, MaxCredits: a.maxCredits, OnEvent: printer.event,
+		ResumeTasks: a.tasks, ResubmitAmbiguous: a.ambiguous, Resubmit: replace,
 	})
 	cerr := store.Close()
 	printer.summary(sum)

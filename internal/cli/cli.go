@@ -38,9 +38,6 @@ type env struct {
 	// maxCredits is -max-credits of plan and apply, 0 for none: the
 	// closing summary says when the budget stopped an apply.
 	maxCredits float64
-	// resume carries apply's -resume-task, -resubmit-ambiguous and
-	// -replace to the executor (resume.go).
-	resume resumeRun
 }
 
 type command struct {

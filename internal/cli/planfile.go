@@ -175,7 +175,7 @@ func (e *env) applyPlanFile(name string, o *applyArguments, v applyView) int {
 		e.closeStore(store)
 		return e.errorf("%v", err)
 	}
-	return e.execute(v, store, providers, p, o.parallelism, o.maxCredits)
+	return e.execute(v, store, providers, p, o, nil)
 }
 
 func sortedKeys(m map[string]string) []string {

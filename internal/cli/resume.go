@@ -23,13 +23,6 @@ func (r *resumeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&r.ambiguous, "resubmit-ambiguous", false, "submit again the images an earlier apply gave up on after the answers to their submissions were lost (each may be paid again)")
 }
 
-// resumeRun is what the flags ask of an apply (see executor.Options).
-type resumeRun struct {
-	tasks     map[string]string // by canonical address
-	ambiguous bool
-	replace   []string // -replace: these may be submitted again too
-}
-
 // parse checks the flags and returns the tasks by canonical address.
 func (r *resumeFlags) parse() (map[string]string, error) {
 	tasks := map[string]string{}
