@@ -65,6 +65,8 @@ func decodeFast(data []byte) (*State, bool) {
 						return ok
 					case "sha256":
 						return p.str(&h.SHA256)
+					case "format":
+						return p.str(&h.Format)
 					}
 					return false
 				})
@@ -139,6 +141,8 @@ func (p *fastParser) asset(a *Asset) bool {
 			return p.time(&a.GeneratedAt)
 		case "sensitive":
 			return p.bool(&a.Sensitive)
+		case "pick":
+			return p.str(&a.Pick)
 		}
 		return false
 	})
@@ -161,6 +165,12 @@ func (p *fastParser) pending(pe *Pending) bool {
 			return p.time(&pe.IntentAt)
 		case "submitted_at":
 			return p.time(&pe.SubmittedAt)
+		case "unsent":
+			return p.bool(&pe.Unsent)
+		case "ambiguous":
+			return p.bool(&pe.Ambiguous)
+		case "counted":
+			return p.bool(&pe.Counted)
 		}
 		return false
 	})
