@@ -15,7 +15,7 @@ import (
 // parses the file with encoding/json, so the result is always what
 // encoding/json would give.
 func decodeFast(data []byte) (*State, bool) {
-	p := &fastParser{data: data}
+	p := &fastParser{data: data, intern: map[string]string{}}
 	var s State
 	ok := p.object(func(key string) bool {
 		switch key {
@@ -33,16 +33,16 @@ func decodeFast(data []byte) (*State, bool) {
 			if s.Assets == nil {
 				s.Assets = map[string]*Asset{}
 			}
-			return p.object(func(addr string) bool {
+			return p.entries(func(addr string) bool {
 				a := &Asset{}
 				s.Assets[addr] = a
-				return p.asset(a)
+				return p.asset(addr, a)
 			})
 		case "pending":
 			if s.Pending == nil {
 				s.Pending = map[string]*Pending{}
 			}
-			return p.object(func(addr string) bool {
+			return p.entries(func(addr string) bool {
 				pe := &Pending{}
 				s.Pending[addr] = pe
 				return p.pending(pe)
@@ -51,7 +51,7 @@ func decodeFast(data []byte) (*State, bool) {
 			if s.Files == nil {
 				s.Files = map[string]FileHash{}
 			}
-			return p.object(func(path string) bool {
+			return p.entries(func(path string) bool {
 				var h FileHash
 				ok := p.object(func(k string) bool {
 					switch k {
@@ -66,7 +66,7 @@ func decodeFast(data []byte) (*State, bool) {
 					case "sha256":
 						return p.str(&h.SHA256)
 					case "format":
-						return p.str(&h.Format)
+						return p.istr(&h.Format)
 					}
 					return false
 				})
@@ -102,11 +102,14 @@ func decodeFast(data []byte) (*State, bool) {
 	return &s, true
 }
 
-func (p *fastParser) asset(a *Asset) bool {
+func (p *fastParser) asset(key string, a *Asset) bool {
 	return p.object(func(k string) bool {
 		switch k {
 		case "addr":
-			return p.str(&a.Addr)
+			p.same = key // the address is most often the key itself
+			ok := p.str(&a.Addr)
+			p.same = ""
+			return ok
 		case "output":
 			return p.str(&a.Output)
 		case "sha256":
@@ -114,9 +117,9 @@ func (p *fastParser) asset(a *Asset) bool {
 		case "fingerprint":
 			return p.str(&a.Fingerprint)
 		case "provider":
-			return p.str(&a.Provider)
+			return p.istr(&a.Provider)
 		case "model":
-			return p.str(&a.Model)
+			return p.istr(&a.Model)
 		case "prompt":
 			return p.str(&a.Prompt)
 		case "inputs":
@@ -125,14 +128,16 @@ func (p *fastParser) asset(a *Asset) bool {
 			}
 			return p.object(func(name string) bool {
 				var v string
-				ok := p.str(&v)
+				p.same = a.Prompt // inputs["prompt"] is most often the prompt
+				ok := p.istr(&v)
+				p.same = ""
 				a.Inputs[name] = v
 				return ok
 			})
 		case "refs":
-			return p.strings(&a.Refs)
+			return p.istrings(&a.Refs)
 		case "ignored":
-			return p.strings(&a.Ignored)
+			return p.istrings(&a.Ignored)
 		case "task_id":
 			return p.str(&a.TaskID)
 		case "consumed":
@@ -180,6 +185,51 @@ func (p *fastParser) pending(pe *Pending) bool {
 type fastParser struct {
 	data []byte
 	i    int
+	// intern holds the keys and the values met many times (providers,
+	// models, references, input names and values), so that 10,000 assets
+	// share one copy of each instead of allocating it again: at 100,000
+	// images that is most of decodeFast's allocations.
+	intern    map[string]string
+	interning bool   // str interns what it reads
+	same      string // str returns this string itself for equal bytes
+}
+
+// maxInterned bounds intern: past it, strings are allocated as they come.
+const maxInterned = 1 << 14
+
+// istr is str, interning the string.
+func (p *fastParser) istr(dst *string) bool {
+	p.interning = true
+	ok := p.str(dst)
+	p.interning = false
+	return ok
+}
+
+// istrings is strings, interning each string.
+func (p *fastParser) istrings(dst *[]string) bool {
+	p.interning = true
+	ok := p.strings(dst)
+	p.interning = false
+	return ok
+}
+
+// toString is string(b), shared with an equal string read before where
+// the parser is interning.
+func (p *fastParser) toString(b []byte) string {
+	if p.same != "" && string(b) == p.same {
+		return p.same
+	}
+	if !p.interning {
+		return string(b)
+	}
+	if s, ok := p.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(p.intern) < maxInterned {
+		p.intern[s] = s
+	}
+	return s
 }
 
 func (p *fastParser) ws() {
@@ -209,8 +259,19 @@ func (p *fastParser) end() bool {
 
 // object reads an object, calling member for each key with the parser at
 // its value. Duplicate keys are given to member in order, as encoding/json
-// applies them.
+// applies them. The keys are interned: object is for the objects whose
+// keys repeat (fields, input names).
 func (p *fastParser) object(member func(key string) bool) bool {
+	return p.members(true, member)
+}
+
+// entries is object for a map whose keys are each met once (addresses,
+// paths): they are not interned.
+func (p *fastParser) entries(member func(key string) bool) bool {
+	return p.members(false, member)
+}
+
+func (p *fastParser) members(intern bool, member func(key string) bool) bool {
 	if !p.eat('{') {
 		return false
 	}
@@ -219,7 +280,10 @@ func (p *fastParser) object(member func(key string) bool) bool {
 	}
 	for {
 		var key string
-		if !p.str(&key) || !p.eat(':') || !member(key) {
+		p.interning = intern
+		ok := p.str(&key)
+		p.interning = false
+		if !ok || !p.eat(':') || !member(key) {
 			return false
 		}
 		if p.eat('}') {
@@ -253,7 +317,7 @@ func (p *fastParser) str(dst *string) bool {
 			if !ascii && !utf8.Valid(b) {
 				return false // encoding/json replaces invalid bytes: let it
 			}
-			*dst = string(b)
+			*dst = p.toString(b)
 			return true
 		case c == '\\' && p.i+1 < len(p.data):
 			e, ok := unescape[p.data[p.i+1]]
@@ -291,7 +355,12 @@ func (p *fastParser) slowString(start int, dst *string) bool {
 		return false
 	}
 	p.i = end + 1
-	return json.Unmarshal(p.data[start:p.i], dst) == nil
+	var v string // dst itself would escape to the heap, for every string read
+	if json.Unmarshal(p.data[start:p.i], &v) != nil {
+		return false
+	}
+	*dst = v
+	return true
 }
 
 func (p *fastParser) strings(dst *[]string) bool {
