@@ -93,10 +93,14 @@ func load(fs afero.Fs, dir string) (*disk, error) {
 		// The first journal of this directory: state.json was never written.
 		d.base.Lineage, d.base.Serial = hdr.Lineage, hdr.Serial
 	}
-	d.state = d.base.Clone()
 	if hdr == nil || hdr.Lineage != d.base.Lineage || hdr.Serial != d.base.Serial {
-		return d, nil // no journal, or a stale one already folded into state.json
+		// No journal, or a stale one already folded into state.json:
+		// nothing is replayed, so the state is base itself, not a copy
+		// (newJournal encodes base before anything changes the state).
+		d.state = d.base
+		return d, nil
 	}
+	d.state = d.base.Clone()
 	for i := range recs {
 		recs[i].apply(d.state)
 	}
