@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/spf13/afero"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -142,19 +141,17 @@ func (l *loader) readFiles() bool {
 			"The directory %s has no *%s files. Run pixform init to create one, or choose the spec directory with -chdir.", l.dir, FileSuffix)
 		return false
 	}
-	for _, name := range names {
-		filename := filepath.Join(l.dir, name)
-		src, err := afero.ReadFile(l.fs, filename)
-		if err != nil {
-			l.errorf(nil, "Cannot read a spec file", "pixform could not read %s: %s. Check its permissions.", filename, err)
+	filenames := make([]string, len(names))
+	for i, name := range names {
+		filenames[i] = filepath.Join(l.dir, name)
+	}
+	for i, p := range parseFiles(l.fs, filenames) {
+		filename, f := filenames[i], p.file
+		if p.readErr != nil {
+			l.errorf(nil, "Cannot read a spec file", "pixform could not read %s: %s. Check its permissions.", filename, p.readErr)
 			continue
 		}
-		if diags := checkSource(src, filename); diags.HasErrors() {
-			l.diags = append(l.diags, diags...)
-			continue // parsing it would mislead (a prompt cut at a bad byte) or crash (nesting)
-		}
-		f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
-		l.diags = append(l.diags, diags...)
+		l.diags = append(l.diags, p.diags...)
 		if f == nil {
 			continue
 		}
