@@ -9,7 +9,8 @@
 // serve the CLI. This package is a leaf: it imports nothing else of pixform;
 // the planner consumes its Assets.
 //
-// Load works in passes, a file each: load.go reads and parses the files;
+// Load works in passes, a file each: load.go reads the files (parse.go
+// parses them on every CPU);
 // variables.go and varvalues.go give the variables their values (default <
 // PIXFORM_VAR_name < -var-file < -var); locals.go, evaluate.go and
 // instance.go evaluate locals and image blocks in dependency order
