@@ -114,6 +114,7 @@ func (l *loader) load() {
 	l.decodeProviders()
 	l.finishAssets()
 	l.decodeMoved()
+	l.decodeBackend()
 	if l.unknown && !l.diags.HasErrors() {
 		l.errorf(nil, "Value not known",
 			"Some value of this spec could not be determined, so the spec was not fully evaluated. This is a bug in pixform; please report it with the spec that causes it.")

@@ -10,6 +10,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "image", LabelNames: []string{"name"}},
 		{Type: "moved"},
 		{Type: "derive", LabelNames: []string{"name"}},
+		{Type: "pixform"},
 	},
 }
 

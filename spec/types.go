@@ -19,6 +19,7 @@ type Spec struct {
 	Providers map[string]*Provider // by type: "defapi", "offline"
 	Assets    []*Asset             // sorted by Addr
 	Moved     []Moved
+	Backend   *Backend // the pixform block's backend; nil: the local directory
 }
 
 // Asset returns the asset at addr, or nil.
