@@ -38,6 +38,9 @@ type Pending struct {
 	TaskID      string
 	IntentAt    time.Time
 	SubmittedAt time.Time // zero until the task id is known
+	Unsent      bool      // no request of the intent may have been accepted
+	Ambiguous   bool      // an apply gave up after answers were lost
+	Counted     bool      // its credits are counted in a summary already
 }
 
 // ModelStats is the spending history of one model, across every workspace.
@@ -90,12 +93,12 @@ func (db *DB) Images(ctx context.Context, ws string) ([]Image, error) {
 
 // PendingTasks reads the tasks in flight of ws, by address.
 func (db *DB) PendingTasks(ctx context.Context, ws string) ([]Pending, error) {
-	rows, _ := db.pool.Query(ctx, `SELECT addr, fingerprint, provider, model, task_id, intent_at, submitted_at
-		FROM pending WHERE workspace = $1 ORDER BY addr`, ws)
+	rows, _ := db.pool.Query(ctx, `SELECT addr, fingerprint, provider, model, task_id, intent_at, submitted_at,
+		unsent, ambiguous, counted FROM pending WHERE workspace = $1 ORDER BY addr`, ws)
 	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Pending, error) {
 		var p Pending
 		var sub *time.Time
-		err := r.Scan(&p.Addr, &p.Fingerprint, &p.Provider, &p.Model, &p.TaskID, &p.IntentAt, &sub)
+		err := r.Scan(&p.Addr, &p.Fingerprint, &p.Provider, &p.Model, &p.TaskID, &p.IntentAt, &sub, &p.Unsent, &p.Ambiguous, &p.Counted)
 		if sub != nil {
 			p.SubmittedAt = *sub
 		}
@@ -177,10 +180,14 @@ func jsonValue(n int, v any) any {
 	return b
 }
 
-// DeleteImage forgets the record of addr.
+// DeleteImage forgets the record of addr, and its task in flight if any
+// (as the local state's Forget does).
 func (s *Session) DeleteImage(ctx context.Context, addr string) error {
 	return s.write(ctx, "forget "+addr, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM images WHERE workspace = $1 AND addr = $2`, s.ws, addr)
+		if _, err := tx.Exec(ctx, `DELETE FROM images WHERE workspace = $1 AND addr = $2`, s.ws, addr); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM pending WHERE workspace = $1 AND addr = $2`, s.ws, addr)
 		return err
 	})
 }
@@ -200,11 +207,12 @@ func (s *Session) MoveImage(ctx context.Context, from, to, output string) error 
 // before the submission: it is, when PutIntent returns nil.
 func (s *Session) PutIntent(ctx context.Context, p Pending) error {
 	return s.write(ctx, "record the intent of "+p.Addr, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO pending (workspace, addr, fingerprint, provider, model, task_id, intent_at)
-			VALUES ($1, $2, $3, $4, $5, '', $6)
+		_, err := tx.Exec(ctx, `INSERT INTO pending (workspace, addr, fingerprint, provider, model, task_id, intent_at, ambiguous)
+			VALUES ($1, $2, $3, $4, $5, '', $6, $7)
 			ON CONFLICT (workspace, addr) DO UPDATE SET fingerprint = excluded.fingerprint, provider = excluded.provider,
-				model = excluded.model, task_id = '', intent_at = excluded.intent_at, submitted_at = NULL`,
-			s.ws, p.Addr, p.Fingerprint, p.Provider, p.Model, p.IntentAt)
+				model = excluded.model, task_id = '', intent_at = excluded.intent_at, submitted_at = NULL,
+				unsent = false, counted = false, ambiguous = excluded.ambiguous`,
+			s.ws, p.Addr, p.Fingerprint, p.Provider, p.Model, p.IntentAt, p.Ambiguous)
 		return err
 	})
 }
@@ -216,6 +224,29 @@ func (s *Session) SetPendingTask(ctx context.Context, addr, taskID string, at ti
 		if err == nil && tag.RowsAffected() == 0 {
 			return fmt.Errorf("no intent recorded for %s", addr)
 		}
+		return err
+	})
+}
+
+// PendingFlag names a flag of a task in flight.
+type PendingFlag string
+
+// The flags of a task in flight (Pending's fields of the same names).
+const (
+	FlagUnsent    PendingFlag = "unsent"
+	FlagAmbiguous PendingFlag = "ambiguous"
+	FlagCounted   PendingFlag = "counted"
+)
+
+// SetPendingFlag sets flag on the task in flight of addr; an address with
+// none is left alone.
+func (s *Session) SetPendingFlag(ctx context.Context, addr string, flag PendingFlag) error {
+	col := map[PendingFlag]string{FlagUnsent: "unsent", FlagAmbiguous: "ambiguous", FlagCounted: "counted"}[flag]
+	if col == "" {
+		return fmt.Errorf("set %q on the task of %s: no such flag", flag, addr)
+	}
+	return s.write(ctx, "mark the task of "+addr+" "+col, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE pending SET `+col+` = true WHERE workspace = $1 AND addr = $2`, s.ws, addr)
 		return err
 	})
 }
