@@ -94,8 +94,11 @@ func (l *loader) decodeBackendBlock(b *hcl.Block, first bool) {
 					"The schema %q is not a plain PostgreSQL name: use lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters.", be.Schema)
 			}
 		case secretArg(name):
-			l.errorf(a.NameRange.Ptr(), "Connection settings in a spec file",
-				"The connection to PostgreSQL, and above all its password, must never be written in a spec file, which is committed with the project. Remove this argument and set the environment variable %s to a libpq URL (postgres://user:password@host/db) or key=value string instead.", EnvPGConn)
+			// No Subject: the diagnostic would print the source line, and
+			// with it the password, into a terminal or a CI log.
+			l.errorf(nil, "Connection settings in a spec file",
+				"The argument %s at %s:%d would put the connection to PostgreSQL, and perhaps its password, in a spec file, which is committed with the project. Remove it and set the environment variable %s to a libpq URL (postgres://user:password@host/db) or key=value string instead.",
+				name, a.NameRange.Filename, a.NameRange.Start.Line, EnvPGConn)
 		default:
 			l.errorf(a.NameRange.Ptr(), "Unsupported argument",
 				"The %q backend has no argument %q.%s", typ, name, map[bool]string{true: " Its one argument is schema.", false: " It takes no arguments."}[typ == BackendPG])

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -47,5 +48,24 @@ func TestReadBackend(t *testing.T) {
 	}
 	if be == nil || be.Type != BackendPG || be.Schema != "art" {
 		t.Fatalf("got %+v, want the pg backend on schema art", be)
+	}
+}
+
+// TestBackendRefusesConnection: a connection string or password in the
+// spec is refused, and the diagnostic names its place without a source
+// range, so that printing it never shows the password.
+func TestBackendRefusesConnection(t *testing.T) {
+	for _, arg := range []string{"conn", "password", "conn_str", "host"} {
+		t.Run(arg, func(t *testing.T) {
+			src := "pixform {\n  backend \"pg\" {\n    " + arg + " = \"hunter2\"\n  }\n}\n"
+			_, diags := loadFiles(t, map[string]string{"main.pix.hcl": src}, LoadOptions{})
+			if len(diags) != 1 || diags[0].Summary != "Connection settings in a spec file" {
+				t.Fatalf("got %v, want one error Connection settings in a spec file", diags)
+			}
+			d := diags[0]
+			if d.Subject != nil || !strings.Contains(d.Detail, "main.pix.hcl:3") || !strings.Contains(d.Detail, EnvPGConn) || strings.Contains(d.Detail, "hunter2") {
+				t.Errorf("got subject %v, detail %q; want no subject, a detail naming main.pix.hcl:3 and %s, without the value", d.Subject, d.Detail, EnvPGConn)
+			}
+		})
 	}
 }

@@ -1,8 +1,6 @@
 pixform {
   backend "pg" {
     schema   = "Team Images"             # ERROR: Invalid schema name
-    conn     = "postgres://u:secret@db/x" # ERROR: Connection settings in a spec file
-    password = "secret"                   # ERROR: Connection settings in a spec file
     flavour  = "x"                        # ERROR: Unsupported argument
   }
   backend "pg" { # ERROR: Duplicate backend block
