@@ -79,16 +79,15 @@
 // Forget: DeleteImage; Move: MoveImage; Close: Session.Close), answers each
 // call as state.Memory does (state's TestMemoryIsTheStore lists them), and
 // is wrapped by state.WithLockfile, which writes pixform.lock.hcl at Close.
-// Two gaps to fill there: Pending has no Unsent, Ambiguous and Counted
-// flags yet, which the Record* marks set; and SetFiles and State().Files,
-// the file-hash cache, stay local (the adapter keeps them in .pixform/).
+// Pending carries the Unsent, Ambiguous and Counted flags (schema 2) that
+// the Record* marks set (SetPendingFlag); SetFiles and State().Files, the
+// file-hash cache, stay local (the CLI keeps them in .pixform/).
 // The CLI chooses the counterparts of state.LoadWithLock (Images +
 // PendingTasks + ModelStats + Workspace.Serial), state.Open (DB.Lock) and
 // state.ForceUnlock.
 //
-// state/pg (or a state.Backend built in internal/cli, to keep state a
-// leaf) converts state.Asset <-> Image and state.Pending <-> Pending. The
-// file-hash cache (state.Files) stays local, in .pixform/. The store
+// backend/pgstate is that adapter (Backend, Load): it converts
+// state.Asset <-> Image and state.Pending <-> Pending. The store
 // interface, for the store package's local directory and for this one:
 //
 //	type Store interface {
@@ -106,5 +105,7 @@
 // # Neighbours
 //
 // internal/pgtest gives its tests a fresh schema on the server named by
-// PIXFORM_TEST_PG; .ci/run starts PostgreSQL and sets it.
+// PIXFORM_TEST_PG; .ci/run starts PostgreSQL and sets it. backend/pgstate
+// adapts a workspace to state.Backend; internal/cli opens it when the spec
+// says backend "pg".
 package pg

@@ -44,3 +44,21 @@ func TestPendingFlags(t *testing.T) {
 		t.Fatalf("PendingTasks after DeleteImage = %+v, %v; want none", ps, err)
 	}
 }
+
+// TestMoveOntoItself: a move that changes only the output path keeps the
+// row (it used to delete it before renaming nothing).
+func TestMoveOntoItself(t *testing.T) {
+	db, _ := openTest(t)
+	s := lockTest(t, db, "default")
+	ctx := testCtx(t)
+	if err := s.PutImage(ctx, Image{Addr: "image.a", Output: "a.png", SHA256: "s", Fingerprint: "f", GeneratedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MoveImage(ctx, "image.a", "image.a", "b.png"); err != nil {
+		t.Fatal(err)
+	}
+	imgs, err := db.Images(ctx, "default")
+	if err != nil || len(imgs) != 1 || imgs[0].Output != "b.png" {
+		t.Fatalf("Images = %+v, %v; want image.a at b.png", imgs, err)
+	}
+}

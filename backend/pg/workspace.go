@@ -26,6 +26,7 @@ type Image struct {
 	Consumed    float64
 	GeneratedAt time.Time
 	Sensitive   bool
+	Pick        string // the candidate picked, "sha256:..."; "" for none
 }
 
 // Pending is a task in flight in a workspace: the pg twin of state.Pending.
@@ -81,11 +82,11 @@ func (db *DB) Workspaces(ctx context.Context) ([]string, error) {
 // Images reads every image record of ws, by address.
 func (db *DB) Images(ctx context.Context, ws string) ([]Image, error) {
 	rows, _ := db.pool.Query(ctx, `SELECT addr, output, sha256, fingerprint, provider, model, prompt, inputs, refs, ignored,
-		task_id, consumed, generated_at, sensitive FROM images WHERE workspace = $1 ORDER BY addr`, ws)
+		task_id, consumed, generated_at, sensitive, pick FROM images WHERE workspace = $1 ORDER BY addr`, ws)
 	imgs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Image, error) {
 		var im Image
 		err := r.Scan(&im.Addr, &im.Output, &im.SHA256, &im.Fingerprint, &im.Provider, &im.Model, &im.Prompt,
-			&im.Inputs, &im.Refs, &im.Ignored, &im.TaskID, &im.Consumed, &im.GeneratedAt, &im.Sensitive)
+			&im.Inputs, &im.Refs, &im.Ignored, &im.TaskID, &im.Consumed, &im.GeneratedAt, &im.Sensitive, &im.Pick)
 		return im, err
 	})
 	return imgs, db.wrap("read the images of workspace "+ws, err)
@@ -152,15 +153,15 @@ func (s *Session) write(ctx context.Context, what string, f func(tx pgx.Tx) erro
 func (s *Session) PutImage(ctx context.Context, img Image) error {
 	return s.write(ctx, "record "+img.Addr, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO images (workspace, addr, output, sha256, fingerprint, provider, model, prompt,
-				inputs, refs, ignored, task_id, consumed, generated_at, sensitive)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+				inputs, refs, ignored, task_id, consumed, generated_at, sensitive, pick)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 			ON CONFLICT (workspace, addr) DO UPDATE SET output = excluded.output, sha256 = excluded.sha256,
 				fingerprint = excluded.fingerprint, provider = excluded.provider, model = excluded.model,
 				prompt = excluded.prompt, inputs = excluded.inputs, refs = excluded.refs, ignored = excluded.ignored,
 				task_id = excluded.task_id, consumed = excluded.consumed, generated_at = excluded.generated_at,
-				sensitive = excluded.sensitive`,
+				sensitive = excluded.sensitive, pick = excluded.pick`,
 			s.ws, img.Addr, img.Output, img.SHA256, img.Fingerprint, img.Provider, img.Model, img.Prompt,
-			jsonValue(len(img.Inputs), img.Inputs), jsonOrNil(img.Refs), jsonOrNil(img.Ignored), img.TaskID, img.Consumed, img.GeneratedAt, img.Sensitive)
+			jsonValue(len(img.Inputs), img.Inputs), jsonOrNil(img.Refs), jsonOrNil(img.Ignored), img.TaskID, img.Consumed, img.GeneratedAt, img.Sensitive, img.Pick)
 		if err != nil {
 			return err
 		}
@@ -195,8 +196,10 @@ func (s *Session) DeleteImage(ctx context.Context, addr string) error {
 // MoveImage renames the record of from to to, with its new output path.
 func (s *Session) MoveImage(ctx context.Context, from, to, output string) error {
 	return s.write(ctx, "move "+from, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM images WHERE workspace = $1 AND addr = $2`, s.ws, to); err != nil {
-			return err
+		if to != from { // a move onto itself (a new output path only) keeps its row
+			if _, err := tx.Exec(ctx, `DELETE FROM images WHERE workspace = $1 AND addr = $2`, s.ws, to); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Exec(ctx, `UPDATE images SET addr = $3, output = $4 WHERE workspace = $1 AND addr = $2`, s.ws, from, to, output)
 		return err

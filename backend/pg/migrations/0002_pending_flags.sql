@@ -8,3 +8,7 @@ ALTER TABLE pending
     ADD COLUMN unsent    boolean NOT NULL DEFAULT false,
     ADD COLUMN ambiguous boolean NOT NULL DEFAULT false,
     ADD COLUMN counted   boolean NOT NULL DEFAULT false;
+
+-- The candidate a user picked for an image (state.Asset.Pick, the
+-- lockfile's pick = "sha256:..."), '' when none was picked.
+ALTER TABLE images ADD COLUMN pick text NOT NULL DEFAULT '';
