@@ -22,6 +22,7 @@ func runAccept(e *env, args []string) int {
 		return e.argError(err)
 	}
 	addr, vf, lockTimeout := args2.addr, args2.vars, &args2.lockTimeout
+	e.workspace = args2.workspace
 	sp, err := e.loadSpec(vf)
 	if err != nil {
 		return e.fail(err)

@@ -14,6 +14,9 @@ import (
 
 func runApply(e *env, args []string) int {
 	a, err := parseApply(args)
+	if a != nil {
+		e.workspace = a.workspace
+	}
 	if err != nil {
 		return e.argError(err)
 	}
@@ -88,7 +91,7 @@ func runApply(e *env, args []string) int {
 // openStore takes the state lock, saying so when it took over the lock of
 // a dead apply.
 func (e *env) openStore(timeout time.Duration) (state.Backend, error) {
-	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: timeout, Context: e.ctx})
+	store, err := e.openBackend(timeout) // backend.go: local or pg
 	if err != nil {
 		return nil, err
 	}

@@ -78,14 +78,16 @@ func parseValidate(args []string) (*validateArguments, error) {
 
 // showArguments are show's: the state, or a saved plan.
 type showArguments struct {
-	json     bool
-	planFile []string // show PLANFILE; check refuses more than one
+	json      bool
+	planFile  []string // show PLANFILE; check refuses more than one
+	workspace string   // -workspace (backend.go)
 }
 
 func parseShow(args []string) (*showArguments, error) {
 	fs, out := argFlags("show", "show [-json] [PLANFILE]")
 	var a showArguments
 	fs.BoolVar(&a.json, "json", false, "print JSON for machines: the state as one \"state\" object, or a saved plan's changes")
+	registerWorkspace(fs, &a.workspace)
 	if err := parseArgs(fs, out, args); err != nil {
 		return nil, err
 	}

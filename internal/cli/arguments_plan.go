@@ -18,6 +18,7 @@ type planFlags struct {
 	replace    multi
 	json       bool    // -json: machine-readable output (jsonui.go)
 	maxCredits float64 // -max-credits: refuse plans that cost more; 0 means no cap
+	workspace  string  // -workspace (backend.go)
 }
 
 func (p *planFlags) register(fs *flag.FlagSet) {
@@ -26,6 +27,7 @@ func (p *planFlags) register(fs *flag.FlagSet) {
 	fs.Var(&p.replace, "replace", "regenerate `ADDR` even if nothing changed (repeatable)")
 	fs.BoolVar(&p.json, "json", false, "print one JSON object per line instead of text, for machines")
 	fs.Float64Var(&p.maxCredits, "max-credits", 0, "refuse a plan estimated to cost more than `N` credits, and stop submitting once N are consumed (0: no cap)")
+	registerWorkspace(fs, &p.workspace)
 }
 
 // checkBudget refuses a negative -max-credits.

@@ -18,6 +18,7 @@ type adoptArguments struct {
 	lockTimeout time.Duration
 	addr        string // canonical
 	file        string // import's FILE
+	workspace   string // -workspace (backend.go)
 }
 
 // parseAdopt parses import's (wantFile) or accept's command line; usage
@@ -27,6 +28,7 @@ func parseAdopt(name, usageLine, wrongCount string, wantFile bool, args []string
 	var a adoptArguments
 	a.vars.register(fs)
 	fs.DurationVar(&a.lockTimeout, "lock-timeout", 0, "how long to wait for an apply to release the state lock")
+	registerWorkspace(fs, &a.workspace)
 	if err := parseArgs(fs, out, args); err != nil {
 		return nil, err
 	}
@@ -67,6 +69,7 @@ func parseAccept(args []string) (*adoptArguments, error) {
 type stateArguments struct {
 	addrs       []string
 	lockTimeout time.Duration // state rm
+	workspace   string        // -workspace (backend.go)
 }
 
 func parseStateList(args []string) (*stateArguments, error) {
@@ -96,6 +99,7 @@ func parseStateRm(args []string) (*stateArguments, error) {
 func parseState(name, usageLine string, args []string, lockFlag bool, count func(int) string) (*stateArguments, error) {
 	fs, out := argFlags(name, usageLine)
 	var a stateArguments
+	registerWorkspace(fs, &a.workspace)
 	if lockFlag {
 		fs.DurationVar(&a.lockTimeout, "lock-timeout", 0, "how long to wait for an apply to release the state lock")
 	}
@@ -115,8 +119,9 @@ func parseState(name, usageLine string, args []string, lockFlag bool, count func
 
 // forceUnlockArguments are force-unlock's.
 type forceUnlockArguments struct {
-	force bool
-	id    string
+	force     bool
+	id        string
+	workspace string // -workspace (backend.go)
 }
 
 func parseForceUnlock(args []string) (*forceUnlockArguments, error) {
@@ -128,6 +133,7 @@ func parseForceUnlock(args []string) (*forceUnlockArguments, error) {
 		"'corrupt' to remove a lock file that names no holder.")
 	var a forceUnlockArguments
 	fs.BoolVar(&a.force, "force", false, "release without asking")
+	registerWorkspace(fs, &a.workspace)
 	if err := parseArgs(fs, out, args); err != nil {
 		return nil, err
 	}
@@ -135,5 +141,25 @@ func parseForceUnlock(args []string) (*forceUnlockArguments, error) {
 		return nil, fmt.Errorf("force-unlock takes one lock ID, which the error about the lock names: pixform force-unlock ID.")
 	}
 	a.id = fs.Arg(0)
+	return &a, nil
+}
+
+// stateCopyArguments are state push's and state pull's.
+type stateCopyArguments struct {
+	lockTimeout time.Duration
+	workspace   string
+}
+
+func parseStateCopy(dir string, args []string) (*stateCopyArguments, error) {
+	fs, out := argFlags("state "+dir, "state "+dir+" [-lock-timeout=D] [-workspace=NAME]")
+	var a stateCopyArguments
+	fs.DurationVar(&a.lockTimeout, "lock-timeout", 0, "how long to wait for an apply to release either lock")
+	registerWorkspace(fs, &a.workspace)
+	if err := parseArgs(fs, out, args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() != 0 {
+		return nil, fmt.Errorf("state %s takes no arguments; choose the workspace with -workspace=NAME.", dir)
+	}
 	return &a, nil
 }

@@ -38,6 +38,9 @@ type env struct {
 	// maxCredits is -max-credits of plan and apply, 0 for none: the
 	// closing summary says when the budget stopped an apply.
 	maxCredits float64
+	// workspace is -workspace of the commands that use the state
+	// (backend.go); "" means PIXFORM_WORKSPACE, else "default".
+	workspace string
 }
 
 type command struct {

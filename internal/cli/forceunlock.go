@@ -18,6 +18,10 @@ func runForceUnlock(e *env, args []string) int {
 		return e.argError(err)
 	}
 	id, force := a.id, &a.force
+	e.workspace = a.workspace
+	if code, done := e.forceUnlockPG(id, *force); done { // backend.go
+		return code
+	}
 	if !*force {
 		held, heldID := e.describeLock()
 		if held == "" || (heldID != id && !(heldID == "" && id == state.CorruptLockID)) {

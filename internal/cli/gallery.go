@@ -74,7 +74,7 @@ type galleryRecord struct {
 // galleryRecords reads the images from the state or, on a fresh clone with
 // only the lockfile, from the lockfile; it says which.
 func (e *env) galleryRecords() ([]galleryRecord, string, error) {
-	st, err := state.Load(e.fs, e.dir)
+	st, err := e.loadState()
 	if err != nil {
 		return nil, "", err
 	}

@@ -26,6 +26,7 @@ func runImport(e *env, args []string) int {
 		return e.argError(err)
 	}
 	addr, vf, lockTimeout := args2.addr, args2.vars, &args2.lockTimeout
+	e.workspace = args2.workspace
 	sp, err := e.loadSpec(vf)
 	if err != nil {
 		return e.fail(err)
@@ -51,7 +52,7 @@ func runImport(e *env, args []string) int {
 		return e.errorf("import %s: it is a %s image, but the output %s of %s names %s. Convert the file to %s, or change the output's extension to match, then import again.",
 			name, strings.ToUpper(format), a.Output, a.Addr, strings.ToUpper(want), strings.ToUpper(want))
 	}
-	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: *lockTimeout, Context: e.ctx})
+	store, err := e.openBackend(*lockTimeout) // backend.go: local or pg
 	if err != nil {
 		return e.errorf("%v", err)
 	}

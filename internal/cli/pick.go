@@ -97,7 +97,7 @@ func choose(list []candidate, which string) (candidate, error) {
 // lock (refused while an apply holds it, unless it is released within
 // lockTimeout). No network is used. The served gallery picks through it too.
 func (e *env) pick(addr, which string, lockTimeout time.Duration) (candidate, *state.Asset, error) {
-	st, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: lockTimeout, Context: e.ctx})
+	st, err := e.openBackend(lockTimeout) // backend.go: local or pg
 	if err != nil {
 		return candidate{}, nil, err
 	}
@@ -108,7 +108,7 @@ func (e *env) pick(addr, which string, lockTimeout time.Duration) (candidate, *s
 	return c, rec, err
 }
 
-func (e *env) pickLocked(st *state.Store, addr, which string) (candidate, *state.Asset, error) {
+func (e *env) pickLocked(st state.Backend, addr, which string) (candidate, *state.Asset, error) {
 	lock, err := state.ReadLock(e.fs, e.dir)
 	if err != nil {
 		return candidate{}, nil, err

@@ -22,6 +22,9 @@ func (p *planFlags) withinBudget(pl *planner.Plan) error {
 
 func runPlan(e *env, args []string) int {
 	a, err := parsePlan(args)
+	if a != nil {
+		e.workspace = a.workspace
+	}
 	if err != nil {
 		return e.argError(err)
 	}
@@ -81,6 +84,9 @@ func (e *env) readStored() func() storedState {
 	go func() {
 		var r storedState
 		r.st, r.lock, r.err = state.LoadWithLock(e.fs, e.dir) // after a crash, the lockfile apply will write first
+		if r.err == nil {
+			r.st, r.err = e.stateOf(r.st) // the pg backend's, where the spec says so (backend.go)
+		}
 		c <- r
 	}()
 	return sync.OnceValue(func() storedState { return <-c })

@@ -139,7 +139,7 @@ func (e *env) applyPlanFile(name string, o *applyArguments, v applyView) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	st, err := state.Load(e.fs, e.dir)
+	st, err := e.loadState()
 	if err != nil {
 		return e.errorf("%v", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/pixform/pixform/backend/pg"
 	"github.com/pixform/pixform/internal/cli"
 	"github.com/pixform/pixform/internal/fakeapi"
 )
@@ -34,9 +35,11 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: false,
+		Condition:           scriptCondition, // [pg]: pgwire_script_test.go
 		Setup: func(env *testscript.Env) error {
 			h := &fakeHolder{}
 			env.Values["fake"] = h
+			env.Values["pglocks"] = map[string]*pg.Session{} // pgwire_script_test.go
 			env.Defer(func() {
 				if h.srv != nil {
 					h.srv.Close()
@@ -47,10 +50,16 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fakeapi":   cmdFakeAPI,
-			"isimage":   cmdIsImage,
-			"nosecret":  cmdNoSecret,
-			"imagesize": cmdImageSize,
+			"pgschema":      cmdPGSchema, // pgwire_script_test.go
+			"pglock":        cmdPGLock,
+			"pgunlock":      cmdPGUnlock,
+			"pgreadonly":    cmdPGReadOnly,
+			"pgexec":        cmdPGExec,
+			"pgawaitwaiter": cmdPGAwaitWaiter,
+			"fakeapi":       cmdFakeAPI,
+			"isimage":       cmdIsImage,
+			"nosecret":      cmdNoSecret,
+			"imagesize":     cmdImageSize,
 		},
 	})
 }

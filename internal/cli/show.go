@@ -6,6 +6,9 @@ import (
 
 func runShow(e *env, args []string) int {
 	a, err := parseShow(args)
+	if a != nil {
+		e.workspace = a.workspace
+	}
 	if err != nil {
 		return e.argError(err)
 	}
@@ -16,7 +19,7 @@ func runShow(e *env, args []string) int {
 	if len(a.planFile) > 0 { // a plan saved by plan -out (planfile.go)
 		return e.showPlanFile(a.planFile[0], v)
 	}
-	st, err := state.Load(e.fs, e.dir)
+	st, err := e.loadState() // backend.go: local or pg
 	if err != nil {
 		return e.errorf("%v", err)
 	}

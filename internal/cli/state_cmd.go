@@ -16,7 +16,9 @@ func runState(e *env, args []string) int {
 			"Subcommands:\n"+
 			"  list [ADDR...]   the addresses in the state, sorted; ADDR filters (image.hero lists its instances)\n"+
 			"  show ADDR        everything recorded about one image\n"+
-			"  rm ADDR...       forget images without deleting their files\n")
+			"  rm ADDR...       forget images without deleting their files\n"+
+			"  push             copy the local state into the pg backend's workspace\n"+
+			"  pull             copy the pg backend's workspace into the local state\n")
 		if len(args) == 0 {
 			return ExitError
 		}
@@ -29,8 +31,12 @@ func runState(e *env, args []string) int {
 		return runStateShow(e, args[1:])
 	case "rm":
 		return runStateRm(e, args[1:])
+	case "push": // state_move.go
+		return runStatePush(e, args[1:])
+	case "pull":
+		return runStatePull(e, args[1:])
 	}
-	return e.errorf("unknown state subcommand %q: use list, show or rm (see 'pixform state -h').", args[0])
+	return e.errorf("unknown state subcommand %q: use list, show, rm, push or pull (see 'pixform state -h').", args[0])
 }
 
 // recorded is what pixform knows of the images of a directory: the state,
@@ -61,7 +67,7 @@ func (r recorded) addrs() []string {
 
 // loadRecorded reads the state (without the lock) and the lockfile.
 func (e *env) loadRecorded() (recorded, error) {
-	st, err := state.Load(e.fs, e.dir)
+	st, err := e.loadState() // backend.go: local or pg
 	if err != nil {
 		return recorded{}, err
 	}
@@ -100,6 +106,7 @@ func runStateList(e *env, args []string) int {
 	if err != nil {
 		return e.argError(err)
 	}
+	e.workspace = sa.workspace
 	filters := sa.addrs
 	r, err := e.loadRecorded()
 	if err != nil {
@@ -127,6 +134,7 @@ func runStateShow(e *env, args []string) int {
 	if err != nil {
 		return e.argError(err)
 	}
+	e.workspace = sa.workspace
 	addrs := sa.addrs
 	addr := addrs[0]
 	r, err := e.loadRecorded()
@@ -197,8 +205,9 @@ func runStateRm(e *env, args []string) int {
 	if err != nil {
 		return e.argError(err)
 	}
+	e.workspace = sa.workspace
 	filters, lockTimeout := sa.addrs, &sa.lockTimeout
-	store, err := state.Open(e.fs, e.dir, state.LockOptions{Timeout: *lockTimeout, Context: e.ctx})
+	store, err := e.openBackend(*lockTimeout) // backend.go: local or pg
 	if err != nil {
 		return e.errorf("%v", err)
 	}
