@@ -5,10 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/pixform/pixform/internal/cli"
+	"github.com/pixform/pixform/internal/pgtest"
 )
 
 // TestExamples applies every example on the offline provider in a copy of
@@ -24,6 +26,7 @@ func TestExamples(t *testing.T) {
 			if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 				t.Fatal(err)
 			}
+			usePG(t, dir)
 			// An example's *.pixvars.hcl files are passed with -var-file, as
 			// its comments tell a user to: pixform loads no variables file
 			// unasked.
@@ -46,5 +49,28 @@ func TestExamples(t *testing.T) {
 				t.Errorf("second plan exited %d, want 0 and No changes:\n%s", code, out)
 			}
 		})
+	}
+}
+
+// usePG gives an example whose spec uses the pg backend a fresh schema of
+// the test server (PIXFORM_TEST_PG) and the connection string in
+// PIXFORM_PG_CONN; it skips the example where PIXFORM_TEST_PG is unset,
+// and fails it where CI is set.
+func usePG(t *testing.T, dir string) {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pix.hcl"))
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(src, []byte(`backend "pg"`)) {
+			continue
+		}
+		_, schema := pgtest.New(t)
+		t.Setenv("PIXFORM_PG_CONN", pgtest.Base(t))
+		src = regexp.MustCompile(`schema\s*=\s*"[^"]*"`).ReplaceAll(src, []byte(`schema = "`+schema+`"`))
+		if err := os.WriteFile(f, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
